@@ -1,0 +1,20 @@
+#pragma once
+// Each subcommand of `rollguard` lives in its own file and registers itself here. A command's
+// callback stores the process exit code (spec/interfaces.md: 0 Succeeded, 1 RolledBack,
+// 2 usage or invalid manifest, 3 timed out, 4 Failed or unreachable).
+#include <CLI/CLI.hpp>
+
+namespace rollguard::cli {
+
+enum ExitCode : int {
+  kSucceeded = 0,
+  kRolledBack = 1,
+  kUsage = 2,
+  kTimedOut = 3,
+  kFailed = 4,
+};
+
+// Registered in main.cpp, one line each:
+// void add_<name>_command(CLI::App& app, int& exit_code);
+
+}  // namespace rollguard::cli

@@ -1,0 +1,18 @@
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "controller/cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"rollguard: deployment-safety controller"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "rollguard 0.1.0");
+  int exit_code = rollguard::cli::kSucceeded;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : rollguard::cli::kUsage;
+  }
+  return exit_code;
+}
