@@ -14,9 +14,9 @@ namespace rollguard {
 // One request that went through the router to one role.
 struct RequestOutcome {
   Role role = Role::Stable;
-  TimePoint at{};            // when the response (or the failure) was seen
-  int status = 0;            // 0 when no HTTP response came back
-  Duration latency{};        // microsecond-exact latency is not needed for any judge
+  TimePoint at{};      // when the response (or the failure) was seen
+  int status = 0;      // 0 when no HTTP response came back
+  Duration latency{};  // microsecond-exact latency is not needed for any judge
   bool connection_error = false;
   bool failed() const { return connection_error || status >= 500 || status == 0; }
 };

@@ -1,6 +1,7 @@
 #pragma once
 // A validation problem, located precisely enough that a person can fix it without the code:
-//   checkout.yaml:14:7: spec.strategy.canary.steps[2]: unknown key "setWeigth" (did you mean "setWeight"?)
+//   checkout.yaml:14:7: spec.strategy.canary.steps[2]: unknown key "setWeigth" (did you mean
+//   "setWeight"?)
 #include <string>
 #include <vector>
 

@@ -155,8 +155,8 @@ struct OneBoxStrategy {
   bool operator==(const OneBoxStrategy&) const = default;
 };
 
-using StrategySpec =
-    std::variant<CanaryStrategy, BlueGreenStrategy, LinearStrategy, AllAtOnceStrategy, OneBoxStrategy>;
+using StrategySpec = std::variant<CanaryStrategy, BlueGreenStrategy, LinearStrategy,
+                                  AllAtOnceStrategy, OneBoxStrategy>;
 
 // ---- analysis ----
 struct BackgroundAnalysis {
@@ -197,8 +197,8 @@ struct CompareSpec {
   CompareAgainst against = CompareAgainst::Baseline;
   JudgeKind judge = JudgeKind::MannWhitney;
   Direction direction = Direction::Increase;
-  double allowedIncrease = 1.2;   // mean ratio tolerated upwards
-  double allowedDecrease = 0.8;   // mean ratio tolerated downwards
+  double allowedIncrease = 1.2;  // mean ratio tolerated upwards
+  double allowedDecrease = 0.8;  // mean ratio tolerated downwards
   double confidence = 0.98;
   bool operator==(const CompareSpec&) const = default;
 };
@@ -252,9 +252,9 @@ struct AnalysisTemplate {
   int failureLimit = 0;
   int inconclusiveLimit = 0;
   int consecutiveErrorLimit = 4;
-  int minSamples = 1;  // requests behind a measurement, below: Inconclusive
-  std::optional<MetricSource> metric;       // exactly one of metric
-  std::optional<SyntheticSpec> synthetic;   //   and synthetic
+  int minSamples = 1;                      // requests behind a measurement, below: Inconclusive
+  std::optional<MetricSource> metric;      // exactly one of metric
+  std::optional<SyntheticSpec> synthetic;  //   and synthetic
   std::optional<std::string> successCondition;
   std::optional<std::string> failureCondition;
   std::optional<CompareSpec> compare;

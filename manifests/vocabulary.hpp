@@ -11,8 +11,8 @@ enum class Role { Stable, Canary, Baseline };
 inline constexpr std::array kRoles{Role::Stable, Role::Canary, Role::Baseline};
 
 enum class Phase { Pending, Progressing, Paused, Succeeded, RollingBack, RolledBack, Failed };
-inline constexpr std::array kPhases{Phase::Pending,     Phase::Progressing, Phase::Paused,
-                                    Phase::Succeeded,   Phase::RollingBack, Phase::RolledBack,
+inline constexpr std::array kPhases{Phase::Pending,   Phase::Progressing, Phase::Paused,
+                                    Phase::Succeeded, Phase::RollingBack, Phase::RolledBack,
                                     Phase::Failed};
 
 // The outcome of one measurement, of one metric over a run, or of a whole analysis run.

@@ -17,8 +17,7 @@ TEST(Vocabulary, RolesRoundTripThroughTheirNames) {
 
 TEST(Vocabulary, OnlySucceededRolledBackAndFailedAreTerminal) {
   for (Phase p : kPhases)
-    EXPECT_EQ(is_terminal(p),
-              p == Phase::Succeeded || p == Phase::RolledBack || p == Phase::Failed)
+    EXPECT_EQ(is_terminal(p), p == Phase::Succeeded || p == Phase::RolledBack || p == Phase::Failed)
         << to_string(p);
 }
 
