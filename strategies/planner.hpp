@@ -1,0 +1,58 @@
+#pragma once
+// The pure planner: (spec, state, now) -> what the world should look like, which analyses must
+// be running, whether the current step is done, and when to look again. No I/O, no clock.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "manifests/rollout_spec.hpp"
+#include "strategies/program.hpp"
+#include "strategies/rollout_state.hpp"
+
+namespace rollguard {
+
+struct AnalysisRequest {
+  std::string id;  // unique per run: a new attempt gets a new id
+  AnalysisKind kind = AnalysisKind::Step;
+  std::vector<std::string> templates;
+  bool viaPreview = false;
+  std::optional<TimePoint> endsAt;  // templates without `count` measure until then
+  bool operator==(const AnalysisRequest&) const = default;
+};
+
+struct Plan {
+  TrafficSplit traffic;
+  bool preview = false;  // the preview header reaches the new version
+  RoleCounts instances;
+  std::vector<AnalysisRequest> analyses;
+  std::optional<TimePoint> wakeAt;  // look again then, even if nothing else happens
+  std::string label;                // "step 3/6: analysis errors"
+};
+
+enum class StepGate { Waiting, Done, AwaitingPromotion };
+
+class Planner {
+ public:
+  explicit Planner(const RolloutSpec& spec);
+
+  Plan plan(const RolloutState& s, TimePoint now) const;
+  StepGate gate(const RolloutState& s, TimePoint now) const;
+
+  // The analysis the current step waits for, if any, and the background analysis, if running.
+  std::optional<AnalysisRequest> step_analysis(const RolloutState& s) const;
+  std::optional<AnalysisRequest> background_analysis(const RolloutState& s) const;
+
+  // The step is waiting on a timer, not on the world: progressDeadline does not apply.
+  bool timed(const RolloutState& s) const;
+  bool last_step(const RolloutState& s) const;
+  std::string step_label(const RolloutState& s) const;
+
+  const Program& program() const { return program_; }
+  const RollbackPolicy& policy() const { return policy_; }
+
+ private:
+  Program program_;
+  RollbackPolicy policy_;
+};
+
+}  // namespace rollguard
