@@ -54,8 +54,8 @@ struct OperatorCommand {
   std::string actor = "operator";
 };
 
-using MachineInput = std::variant<Tick, InstancesReady, InstancesFailed, TrafficApplied,
-                                  TrafficFailed, AnalysisProgress, AnalysisCompleted, ProbeFailed,
-                                  OperatorCommand>;
+using MachineInput =
+    std::variant<Tick, InstancesReady, InstancesFailed, TrafficApplied, TrafficFailed,
+                 AnalysisProgress, AnalysisCompleted, ProbeFailed, OperatorCommand>;
 
 }  // namespace rollguard

@@ -5,24 +5,36 @@ namespace rollguard {
 
 std::string_view to_string(Action a) {
   switch (a) {
-    case Action::Promote: return "promote";
-    case Action::Abort: return "abort";
-    case Action::Pause: return "pause";
-    case Action::Resume: return "resume";
-    case Action::Retry: return "retry";
-    case Action::Undo: return "undo";
+    case Action::Promote:
+      return "promote";
+    case Action::Abort:
+      return "abort";
+    case Action::Pause:
+      return "pause";
+    case Action::Resume:
+      return "resume";
+    case Action::Retry:
+      return "retry";
+    case Action::Undo:
+      return "undo";
   }
   return "?";
 }
 
 void RolloutMachine::Transition::operator()(const OperatorCommand& in) {
   switch (in.action) {
-    case Action::Promote: return promote(in.full, in.actor);
-    case Action::Abort: return abort(in.actor);
-    case Action::Pause: return pause_by(in.actor);
-    case Action::Resume: return resume(in.actor);
-    case Action::Retry: return retry(in.actor);
-    case Action::Undo: return undo(in.actor);
+    case Action::Promote:
+      return promote(in.full, in.actor);
+    case Action::Abort:
+      return abort(in.actor);
+    case Action::Pause:
+      return pause_by(in.actor);
+    case Action::Resume:
+      return resume(in.actor);
+    case Action::Retry:
+      return retry(in.actor);
+    case Action::Undo:
+      return undo(in.actor);
   }
 }
 
@@ -38,13 +50,15 @@ void RolloutMachine::Transition::promote(bool full, const std::string& actor) {
   if (s_.phase == Phase::Pending)
     return refuse("cannot promote: " + s_.canaryVersion + " is not ready yet");
   if (s_.phase != Phase::Progressing && s_.phase != Phase::Paused) {
-    return refuse("cannot promote: " + phase_is(s_) +
-                  (s_.phase == Phase::RolledBack ? "; use retry to roll the change out again" : ""));
+    return refuse(
+        "cannot promote: " + phase_is(s_) +
+        (s_.phase == Phase::RolledBack ? "; use retry to roll the change out again" : ""));
   }
   const std::string skipped = planner().step_label(s_);
-  enter(Phase::Progressing, std::string(full ? "fully promoted" : "promoted") + " by " + actor +
-                                ", skipping " + skipped,
-        actor);
+  enter(
+      Phase::Progressing,
+      std::string(full ? "fully promoted" : "promoted") + " by " + actor + ", skipping " + skipped,
+      actor);
   const std::size_t switch_step = planner().program().finalSwitch;
   if (full) {
     s_.skipToEnd = true;
@@ -92,8 +106,7 @@ void RolloutMachine::Transition::retry(const std::string& actor) {
   s_.skipToEnd = false;
   s_.verdicts.clear();
   s_.startedAt = s_.stepStartedAt = s_.lastProgressAt = now_;
-  enter(Phase::Pending, "retried by " + actor + ": starting " + s_.canaryVersion + " again",
-        actor);
+  enter(Phase::Pending, "retried by " + actor + ": starting " + s_.canaryVersion + " again", actor);
 }
 
 // Succeeded: put the previous known-good version back (a traffic switch while it is kept).

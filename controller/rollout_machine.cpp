@@ -7,23 +7,34 @@ namespace rollguard {
 
 std::string_view to_string(EventKind k) {
   switch (k) {
-    case EventKind::PhaseChanged: return "PhaseChanged";
-    case EventKind::StepStarted: return "StepStarted";
-    case EventKind::AnalysisCompleted: return "AnalysisCompleted";
-    case EventKind::ActionApplied: return "ActionApplied";
-    case EventKind::Note: return "Note";
+    case EventKind::PhaseChanged:
+      return "PhaseChanged";
+    case EventKind::StepStarted:
+      return "StepStarted";
+    case EventKind::AnalysisCompleted:
+      return "AnalysisCompleted";
+    case EventKind::ActionApplied:
+      return "ActionApplied";
+    case EventKind::Note:
+      return "Note";
   }
   return "?";
 }
 
 std::string_view to_string(PauseReason r) {
   switch (r) {
-    case PauseReason::None: return "";
-    case PauseReason::Step: return "step";
-    case PauseReason::Operator: return "operator";
-    case PauseReason::Inconclusive: return "inconclusive";
-    case PauseReason::Failure: return "failure";
-    case PauseReason::Error: return "error";
+    case PauseReason::None:
+      return "";
+    case PauseReason::Step:
+      return "step";
+    case PauseReason::Operator:
+      return "operator";
+    case PauseReason::Inconclusive:
+      return "inconclusive";
+    case PauseReason::Failure:
+      return "failure";
+    case PauseReason::Error:
+      return "error";
   }
   return "?";
 }
@@ -54,8 +65,7 @@ MachineOutcome RolloutMachine::apply(RolloutState& s, const MachineInput& input,
 // ---- the transition ----
 
 bool RolloutMachine::Transition::active() const {
-  return s_.phase == Phase::Pending || s_.phase == Phase::Progressing ||
-         s_.phase == Phase::Paused;
+  return s_.phase == Phase::Pending || s_.phase == Phase::Progressing || s_.phase == Phase::Paused;
 }
 
 void RolloutMachine::Transition::emit(EventKind kind, std::string reason, std::string actor) {
@@ -79,7 +89,8 @@ void RolloutMachine::Transition::start_step(std::size_t step) {
 
 void RolloutMachine::Transition::succeed() {
   s_.knownGood = s_.canaryVersion;
-  enter(Phase::Succeeded, s_.canaryVersion + " promoted: it serves 100% and is the known-good version");
+  enter(Phase::Succeeded,
+        s_.canaryVersion + " promoted: it serves 100% and is the known-good version");
 }
 
 void RolloutMachine::Transition::start_rollback(std::string reason, std::string actor) {
@@ -130,18 +141,20 @@ void RolloutMachine::Transition::check_deadlines() {
                                     " (progressDeadline): " + s_.message +
                                     "; traffic may still reach " + s_.canaryVersion);
   }
-  const bool watched = s_.phase == Phase::Pending ||
-                       (s_.phase == Phase::Progressing && !planner().timed(s_));
+  const bool watched =
+      s_.phase == Phase::Pending || (s_.phase == Phase::Progressing && !planner().timed(s_));
   if (watched && now_ >= s_.lastProgressAt + deadline) {
-    const std::string where = s_.phase == Phase::Pending ? "waiting for " + s_.canaryVersion +
-                                                               " to become ready"
-                                                         : planner().step_label(s_);
+    const std::string where = s_.phase == Phase::Pending
+                                  ? "waiting for " + s_.canaryVersion + " to become ready"
+                                  : planner().step_label(s_);
     on_bad(Verdict::Failed,
            "no progress for " + format_duration(deadline) + " (progressDeadline) at " + where);
   }
 }
 
-void RolloutMachine::Transition::operator()(const Tick&) { check_deadlines(); }
+void RolloutMachine::Transition::operator()(const Tick&) {
+  check_deadlines();
+}
 
 void RolloutMachine::Transition::operator()(const InstancesReady& in) {
   if (in.count > s_.ready[in.role]) s_.lastProgressAt = now_;
@@ -151,8 +164,8 @@ void RolloutMachine::Transition::operator()(const InstancesReady& in) {
 void RolloutMachine::Transition::operator()(const InstancesFailed& in) {
   s_.ready[in.role] = 0;
   if (in.role != Role::Stable && active()) {
-    on_bad(Verdict::Failed, std::string(to_string(in.role)) + " " + s_.canaryVersion + ": " +
-                                in.reason);
+    on_bad(Verdict::Failed,
+           std::string(to_string(in.role)) + " " + s_.canaryVersion + ": " + in.reason);
   }
 }
 
@@ -166,8 +179,7 @@ void RolloutMachine::Transition::operator()(const TrafficApplied& in) {
       s_.undoing = false;
       s_.knownGood = s_.stableVersion;
     }
-    enter(Phase::RolledBack, s_.message + "; " + s_.stableVersion +
-                                 " serves 100% (verified)");
+    enter(Phase::RolledBack, s_.message + "; " + s_.stableVersion + " serves 100% (verified)");
   }
 }
 
@@ -192,7 +204,8 @@ void RolloutMachine::Transition::operator()(const AnalysisCompleted& in) {
   s_.verdicts[in.id] = in.verdict;
   s_.lastProgressAt = now_;
   emit(EventKind::AnalysisCompleted, std::string(to_string(in.verdict)) + ": " + in.reason);
-  if (in.verdict != Verdict::Successful && s_.phase != Phase::Pending) on_bad(in.verdict, in.reason);
+  if (in.verdict != Verdict::Successful && s_.phase != Phase::Pending)
+    on_bad(in.verdict, in.reason);
 }
 
 void RolloutMachine::Transition::operator()(const ProbeFailed& in) {

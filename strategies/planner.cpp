@@ -10,7 +10,9 @@ bool covers(const RoleCounts& ready, const RoleCounts& wanted) {
          ready.baseline >= wanted.baseline;
 }
 
-bool running(Phase p) { return p == Phase::Progressing || p == Phase::Paused; }
+bool running(Phase p) {
+  return p == Phase::Progressing || p == Phase::Paused;
+}
 
 bool has_verdict(const RolloutState& s, const std::optional<AnalysisRequest>& r, Verdict v) {
   if (!r) return false;
@@ -76,10 +78,10 @@ StepGate Planner::gate(const RolloutState& s, TimePoint now) const {
       return timer_done ? StepGate::Done : StepGate::Waiting;
     case Step::Kind::Analysis:
       return has_verdict(s, step_analysis(s), Verdict::Successful) ? StepGate::Done
-                                                                    : StepGate::Waiting;
+                                                                   : StepGate::Waiting;
     case Step::Kind::Bake:
-      return timer_done && (st.templates.empty() ||
-                            has_verdict(s, step_analysis(s), Verdict::Successful))
+      return timer_done &&
+                     (st.templates.empty() || has_verdict(s, step_analysis(s), Verdict::Successful))
                  ? StepGate::Done
                  : StepGate::Waiting;
   }
@@ -104,8 +106,8 @@ Plan Planner::plan(const RolloutState& s, TimePoint now) const {
       for (const auto& r : {step_analysis(s), background_analysis(s)})
         if (r && !s.verdicts.contains(r->id)) p.analyses.push_back(*r);
       if (s.phase == Phase::Progressing)
-        p.wakeAt = timed(s) ? s.stepStartedAt + *st.duration
-                            : s.lastProgressAt + policy_.progressDeadline;
+        p.wakeAt =
+            timed(s) ? s.stepStartedAt + *st.duration : s.lastProgressAt + policy_.progressDeadline;
       p.label = step_label(s);
       break;
     }

@@ -72,10 +72,14 @@ Program compile(const OneBoxStrategy& s, int fleet, const RolloutSpec& spec) {
 
 std::string_view to_string(AnalysisKind k) {
   switch (k) {
-    case AnalysisKind::Step: return "step";
-    case AnalysisKind::Background: return "background";
-    case AnalysisKind::PrePromotion: return "pre-promotion";
-    case AnalysisKind::PostPromotion: return "post-promotion";
+    case AnalysisKind::Step:
+      return "step";
+    case AnalysisKind::Background:
+      return "background";
+    case AnalysisKind::PrePromotion:
+      return "pre-promotion";
+    case AnalysisKind::PostPromotion:
+      return "post-promotion";
   }
   return "?";
 }

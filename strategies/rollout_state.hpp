@@ -30,7 +30,9 @@ struct RoleCounts {
   int canary = 0;
   int baseline = 0;
   bool operator==(const RoleCounts&) const = default;
-  int& operator[](Role r) { return r == Role::Stable ? stable : r == Role::Canary ? canary : baseline; }
+  int& operator[](Role r) {
+    return r == Role::Stable ? stable : r == Role::Canary ? canary : baseline;
+  }
   int operator[](Role r) const {
     return r == Role::Stable ? stable : r == Role::Canary ? canary : baseline;
   }

@@ -14,9 +14,9 @@ namespace {
 
 using testing::base_spec;
 using testing::canary_spec;
+using ::testing::HasSubstr;
 using testing::MachineHarness;
 using testing::refs;
-using ::testing::HasSubstr;
 
 RolloutSpec canary_with_gates() {
   return canary_spec({SetWeightStep{5}, PauseStep{30s}, AnalysisStep{refs({"errors"})},
@@ -53,7 +53,9 @@ struct Script {
   std::string knownGood;
 };
 
-void PrintTo(const Script& s, std::ostream* os) { *os << s.name; }
+void PrintTo(const Script& s, std::ostream* os) {
+  *os << s.name;
+}
 
 class Transitions : public ::testing::TestWithParam<Script> {};
 
@@ -352,8 +354,8 @@ TEST(RolloutMachine, EveryTransitionIsAnEventWithAReason) {
     EXPECT_FALSE(e.reason.empty());
     if (e.kind == EventKind::PhaseChanged) phases.push_back(e.phase);
   }
-  EXPECT_EQ(phases, (std::vector<Phase>{Phase::Progressing, Phase::RollingBack,
-                                         Phase::RolledBack}));
+  EXPECT_EQ(phases,
+            (std::vector<Phase>{Phase::Progressing, Phase::RollingBack, Phase::RolledBack}));
 }
 
 TEST(RolloutMachine, RolledBackOnlyAfterATrafficReportFromTheRouter) {
