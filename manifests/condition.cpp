@@ -1,8 +1,9 @@
 #include "manifests/condition.hpp"
 
+#include "manifests/condition_lexer.hpp"
+
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -14,29 +15,12 @@ namespace rollguard {
 enum class Type { Number, Bool };
 
 struct Condition::Node {
+  // clang-format off
   enum class Kind {
-    Number,
-    Result,
-    Baseline,
-    Index,
-    Len,
-    Abs,
-    IsNaN,
-    Negate,
-    Not,
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
-    And,
-    Or
+    Number, Result, Baseline, Index, Len, Abs, IsNaN, Negate, Not,
+    Add, Sub, Mul, Div, Lt, Le, Gt, Ge, Eq, Ne, And, Or
   };
+  // clang-format on
   Kind kind = Kind::Number;
   Type type = Type::Number;
   double number = 0;
@@ -45,6 +29,7 @@ struct Condition::Node {
 
 namespace {
 
+using namespace condition_detail;
 using Node = Condition::Node;
 using Kind = Node::Kind;
 using NodePtr = std::unique_ptr<Node>;
@@ -54,47 +39,12 @@ using NodePtr = std::unique_ptr<Node>;
 constexpr std::size_t kMaxLength = 4096;
 constexpr int kMaxNesting = 64;
 
-enum class Tok {
-  Number,
-  Name,
-  LParen,
-  RParen,
-  LBracket,
-  RBracket,
-  Comma,
-  Plus,
-  Minus,
-  Star,
-  Slash,
-  Lt,
-  Le,
-  Gt,
-  Ge,
-  Eq,
-  Ne,
-  And,
-  Or,
-  Not,
-  End
-};
-
-struct Token {
-  Tok kind = Tok::End;
-  int column = 0;
-  std::string_view text;
-  double number = 0;
-};
-
 // Unwinds the recursive descent to Condition::parse, which turns it into a
 // ConditionParseError; it never leaves this file.
 struct Failure {
   int column;
   std::string message;
 };
-
-std::string quoted(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
-}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -120,124 +70,6 @@ std::string suggestion(std::string_view name, const std::array<std::string_view,
 
 constexpr std::array<std::string_view, 2> kNames{"result", "baseline"};
 constexpr std::array<std::string_view, 3> kFunctions{"isNaN", "abs", "len"};
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_name_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-bool is_name_char(char c) {
-  return is_name_start(c) || is_digit(c);
-}
-
-std::string describe_byte(char c) {
-  auto byte = static_cast<unsigned char>(c);
-  if (byte > 32 && byte < 127) return "unexpected character " + quoted(std::string(1, c));
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%02X", byte);
-  return std::string("unexpected byte ") + hex + " (conditions are plain ASCII)";
-}
-
-class Lexer {
- public:
-  explicit Lexer(std::string_view text) : text_(text) {}
-
-  std::vector<Token> run() {
-    std::vector<Token> out;
-    while (pos_ < text_.size()) {
-      char c = text_[pos_];
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-        ++pos_;
-      } else if (is_digit(c) ||
-                 (c == '.' && pos_ + 1 < text_.size() && is_digit(text_[pos_ + 1]))) {
-        out.push_back(number());
-      } else if (is_name_start(c)) {
-        std::size_t start = pos_;
-        while (pos_ < text_.size() && is_name_char(text_[pos_])) ++pos_;
-        out.push_back(token(Tok::Name, start));
-      } else {
-        out.push_back(symbol());
-      }
-    }
-    out.push_back(Token{Tok::End, static_cast<int>(text_.size()) + 1, {}, 0});
-    return out;
-  }
-
- private:
-  Token token(Tok kind, std::size_t start) const {
-    return Token{kind, static_cast<int>(start) + 1, text_.substr(start, pos_ - start), 0};
-  }
-
-  void digits(std::size_t start, const char* what) {
-    std::size_t from = pos_;
-    while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
-    if (pos_ == from)
-      throw Failure{static_cast<int>(pos_) + 1, "malformed number " +
-                                                    quoted(text_.substr(start, pos_ - start)) +
-                                                    ": expected digits " + what};
-  }
-
-  Token number() {
-    std::size_t start = pos_;
-    while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
-    if (pos_ < text_.size() && text_[pos_] == '.') {
-      ++pos_;
-      digits(start, "after \".\"");
-    }
-    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
-      ++pos_;
-      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
-      digits(start, "in the exponent");
-    }
-    Token t = token(Tok::Number, start);
-    if (pos_ < text_.size() && is_name_char(text_[pos_]))
-      throw Failure{static_cast<int>(pos_) + 1,
-                    "unexpected " + quoted(std::string(1, text_[pos_])) +
-                        " right after the number " + std::string(t.text) +
-                        " (numbers have no units or suffixes)"};
-    auto [end, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), t.number);
-    if (ec != std::errc{} || end != t.text.data() + t.text.size())
-      throw Failure{t.column, "number " + std::string(t.text) + " is out of range"};
-    return t;
-  }
-
-  Token symbol() {
-    struct Symbol {
-      std::string_view text;
-      Tok kind;
-    };
-    // Two-character operators first so "<=" is not read as "<" then "=".
-    static constexpr std::array kSymbols{
-        Symbol{"<=", Tok::Le},      Symbol{">=", Tok::Ge},    Symbol{"==", Tok::Eq},
-        Symbol{"!=", Tok::Ne},      Symbol{"&&", Tok::And},   Symbol{"||", Tok::Or},
-        Symbol{"(", Tok::LParen},   Symbol{")", Tok::RParen}, Symbol{"[", Tok::LBracket},
-        Symbol{"]", Tok::RBracket}, Symbol{",", Tok::Comma},  Symbol{"+", Tok::Plus},
-        Symbol{"-", Tok::Minus},    Symbol{"*", Tok::Star},   Symbol{"/", Tok::Slash},
-        Symbol{"<", Tok::Lt},       Symbol{">", Tok::Gt},     Symbol{"!", Tok::Not}};
-    std::size_t start = pos_;
-    for (const Symbol& s : kSymbols) {
-      if (text_.substr(pos_).starts_with(s.text)) {
-        pos_ += s.text.size();
-        return token(s.kind, start);
-      }
-    }
-    int column = static_cast<int>(pos_) + 1;
-    switch (text_[pos_]) {
-      case '=':
-        throw Failure{column, "\"=\" is not an operator; compare with \"==\""};
-      case '&':
-        throw Failure{column, "\"&\" is not an operator; use \"&&\""};
-      case '|':
-        throw Failure{column, "\"|\" is not an operator; use \"||\""};
-      default:
-        throw Failure{column, describe_byte(text_[pos_])};
-    }
-  }
-
-  std::string_view text_;
-  std::size_t pos_ = 0;
-};
 
 std::string describe(Type t) {
   return t == Type::Number ? "a number" : "true/false";
@@ -613,7 +445,9 @@ std::variant<Condition, ConditionParseError> Condition::parse(std::string_view t
     return ConditionParseError{
         1, "condition is longer than " + std::to_string(kMaxLength) + " characters"};
   try {
-    Parser parser(Lexer(text).run());
+    auto tokens = lex(text);
+    if (auto* e = std::get_if<ConditionParseError>(&tokens)) return std::move(*e);
+    Parser parser(std::get<std::vector<Token>>(std::move(tokens)));
     Condition c;
     c.root_ = parser.condition();
     c.text_ = std::string(text);
