@@ -10,13 +10,6 @@
 namespace rollguard {
 namespace {
 
-// The alternatives, as multiples of the null's boundary odds ratio: a doubling grid from a
-// 1.5x excess to a ~3000x one (0.1% -> 20% errors is ~250x). Neighbouring points are close
-// enough that the best one loses little evidence against the true ratio; each costs log(12)
-// of evidence in the mixture, small next to log(1 / alpha).
-constexpr std::array kExcess{1.5,  3.0,   6.0,   12.0,  24.0,   48.0,
-                             96.0, 192.0, 384.0, 768.0, 1536.0, 3072.0};
-
 double log_sum_exp(double a, double b) {
   if (a == -std::numeric_limits<double>::infinity()) return b;
   if (b == -std::numeric_limits<double>::infinity()) return a;
@@ -46,8 +39,8 @@ SequentialJudge::SequentialJudge(const CompareSpec& spec) : spec_(spec) {
   // Either direction: half the prior weight on each side, which keeps the whole mixture a
   // supermartingale under every rate between the two tolerances.
   const double sides = (up && down) ? 2.0 : 1.0;
-  const double log_weight = -std::log(sides * static_cast<double>(kExcess.size()));
-  for (const double excess : kExcess) {
+  const double log_weight = -std::log(sides * static_cast<double>(kSequentialExcess.size()));
+  for (const double excess : kSequentialExcess) {
     if (up) {
       const double null = std::log(spec.allowedIncrease);
       alternatives_.push_back({null + std::log(excess), null, log_weight, true});

@@ -10,6 +10,7 @@
 // over a grid of alternatives ω, of the products of per-batch likelihood ratios against the
 // null's boundary: a nonnegative supermartingale under every null rate, so by Ville's
 // inequality it reaches 1 / (1 - confidence) with probability at most 1 - confidence, ever.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,6 +19,14 @@
 #include "manifests/rollout_spec.hpp"
 
 namespace rollguard {
+
+// The alternatives, as multiples of the null's boundary odds ratio, with equal prior weight.
+// Dense where effects are small (a 1.1x excess needs thousands of failures to show, and the
+// closest alternative decides how fast), sparse where they are large (the canary's share of
+// the failures is then near 1 for all of them, so their evidence hardly differs). Each point
+// costs log(14) of evidence in the mixture, small next to log(1 / alpha) for big effects.
+inline constexpr std::array kSequentialExcess{1.1,  1.25, 1.5,  2.0,   3.0,   5.0,    8.0,
+                                              13.0, 25.0, 50.0, 100.0, 250.0, 1000.0, 4000.0};
 
 class SequentialJudge {
  public:
