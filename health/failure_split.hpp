@@ -22,6 +22,8 @@ class FailureSplit {
   // log E_1[ω^X], the cumulant function of the central distribution at log ω. With it,
   // log P_ω(x) = log P_1(x) + x log ω - log_moment(log ω).
   double log_moment(double log_omega) const;
+  // The same with ω = exp(log_omega) already at hand (it saves an exponential per call).
+  double log_moment(double log_omega, double omega) const;
 
   // log P_1(X = x), the central (ω = 1) probability; -inf outside the support.
   double log_central(std::int64_t x) const;
@@ -31,6 +33,7 @@ class FailureSplit {
   std::int64_t lowest_, highest_;
   std::vector<double> step_;         // log P_1(x + 1) - log P_1(x), x from lowest; falling in x
   std::vector<double> log_central_;  // log P_1(x), x from lowest
+  std::vector<double> central_;      // P_1(x) for a short support; empty: sum in logs
 };
 
 }  // namespace rollguard

@@ -43,11 +43,13 @@ SequentialJudge::SequentialJudge(const CompareSpec& spec) : spec_(spec) {
   for (const double excess : kSequentialExcess) {
     if (up) {
       const double null = std::log(spec.allowedIncrease);
-      alternatives_.push_back({null + std::log(excess), null, log_weight, true});
+      alternatives_.push_back(
+          {null + std::log(excess), spec.allowedIncrease * excess, null, log_weight, true});
     }
     if (down) {
       const double null = std::log(spec.allowedDecrease);
-      alternatives_.push_back({null - std::log(excess), null, log_weight, false});
+      alternatives_.push_back(
+          {null - std::log(excess), spec.allowedDecrease / excess, null, log_weight, false});
     }
   }
 }
@@ -71,16 +73,19 @@ void SequentialJudge::observe(std::int64_t canary_requests, std::int64_t canary_
   const FailureSplit split(canary_requests, baseline_requests, failures);
   const auto x = static_cast<double>(canary_failures);
   double cached_null = NAN, cached_null_moment = 0;
+  double strongest = -std::numeric_limits<double>::infinity();
   for (Alternative& a : alternatives_) {
     if (a.log_null != cached_null) {
       cached_null = a.log_null;
       cached_null_moment = split.log_moment(a.log_null);
     }
     // log P_ω(x) - log P_null(x); the central probability cancels.
-    a.log_evidence += x * (a.log_odds_ratio - a.log_null) - split.log_moment(a.log_odds_ratio) +
-                      cached_null_moment;
+    a.log_evidence += x * (a.log_odds_ratio - a.log_null) -
+                      split.log_moment(a.log_odds_ratio, a.odds_ratio) + cached_null_moment;
+    strongest = std::max(strongest, a.log_evidence);
   }
-  if (crossed_ != JudgeClass::Pass) return;
+  // The mixture is a weighted mean, so it cannot cross before its strongest member does.
+  if (crossed_ != JudgeClass::Pass || strongest < log_threshold_) return;
   const double up = log_mixture(true), down = log_mixture(false);
   if (log_sum_exp(up, down) < log_threshold_) return;
   // The side holding more of the evidence names the direction; with half the weight on each
@@ -90,10 +95,14 @@ void SequentialJudge::observe(std::int64_t canary_requests, std::int64_t canary_
 }
 
 double SequentialJudge::log_mixture(bool increase_side) const {
-  double total = -std::numeric_limits<double>::infinity();
+  double top = -std::numeric_limits<double>::infinity();
   for (const Alternative& a : alternatives_)
-    if (a.increase == increase_side) total = log_sum_exp(total, a.log_weight + a.log_evidence);
-  return total;
+    if (a.increase == increase_side) top = std::max(top, a.log_weight + a.log_evidence);
+  if (top == -std::numeric_limits<double>::infinity()) return top;
+  double sum = 0;
+  for (const Alternative& a : alternatives_)
+    if (a.increase == increase_side) sum += std::exp(a.log_weight + a.log_evidence - top);
+  return top + std::log(sum);
 }
 
 double SequentialJudge::likelihood_ratio() const {

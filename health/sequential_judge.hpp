@@ -51,6 +51,7 @@ class SequentialJudge {
  private:
   struct Alternative {
     double log_odds_ratio;  // log ω of the alternative
+    double odds_ratio;      // ω
     double log_null;        // log of the null's boundary it is tested against
     double log_weight;      // log prior weight in the mixture
     bool increase;
