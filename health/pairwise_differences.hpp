@@ -1,0 +1,23 @@
+#pragma once
+// Order statistics of the m·n pairwise differences x_i - y_j of two sorted samples without
+// forming them: the Hodges-Lehmann estimate and its confidence interval are such order
+// statistics, and 2 × 1,000 samples would be 10^6 differences. Each selection bisects on the
+// value (counting the differences at or below it in O(m + n) with two pointers) until few
+// candidates remain, then selects among those. Differences are the floating-point values
+// x_i - y_j exactly as computed, so the result equals sorting all of them.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace rollguard {
+
+// The number of i, j with x_i - y_j <= t. Both spans sorted ascending.
+std::int64_t count_differences_at_most(std::span<const double> xs, std::span<const double> ys,
+                                       double t);
+
+// The k-th smallest (1-based, 1 <= k <= m·n) difference x_i - y_j. Both spans sorted ascending,
+// finite and non-empty. `scratch` is reused between calls to avoid allocating.
+double kth_difference(std::span<const double> xs, std::span<const double> ys, std::int64_t k,
+                      std::vector<double>& scratch);
+
+}  // namespace rollguard

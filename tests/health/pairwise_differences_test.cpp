@@ -1,0 +1,81 @@
+// The selection must equal sorting all m·n differences; checked against exactly that.
+#include "health/pairwise_differences.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+namespace rollguard {
+namespace {
+
+std::vector<double> all_differences(const std::vector<double>& xs, const std::vector<double>& ys) {
+  std::vector<double> d;
+  for (double x : xs)
+    for (double y : ys) d.push_back(x - y);
+  std::sort(d.begin(), d.end());
+  return d;
+}
+
+struct SampleCase {
+  const char* name;
+  std::size_t m, n;
+  std::vector<double> (*draw)(std::mt19937_64&, std::size_t);
+};
+
+std::vector<double> continuous(std::mt19937_64& rng, std::size_t n) {
+  std::lognormal_distribution<double> d(3.0, 0.5);
+  std::vector<double> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+std::vector<double> heavily_tied(std::mt19937_64& rng, std::size_t n) {
+  std::uniform_int_distribution<int> d(0, 3);
+  std::vector<double> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+std::vector<double> many_magnitudes(std::mt19937_64& rng, std::size_t n) {
+  std::uniform_int_distribution<int> exponent(-200, 200);
+  std::uniform_real_distribution<double> mantissa(-1, 1);
+  std::vector<double> v(n);
+  for (auto& x : v) x = mantissa(rng) * std::pow(10.0, exponent(rng));
+  return v;
+}
+
+class KthDifference : public ::testing::TestWithParam<SampleCase> {};
+
+TEST_P(KthDifference, EqualsSortingEveryDifference) {
+  const SampleCase& c = GetParam();
+  std::mt19937_64 rng(7);
+  std::vector<double> scratch;
+  for (int round = 0; round < 5; ++round) {
+    auto xs = c.draw(rng, c.m), ys = c.draw(rng, c.n);
+    std::sort(xs.begin(), xs.end());
+    std::sort(ys.begin(), ys.end());
+    const auto sorted = all_differences(xs, ys);
+    const auto total = static_cast<std::int64_t>(sorted.size());
+    // Every rank for small samples; a spread of ranks (ends included) for larger ones.
+    const std::int64_t step = std::max<std::int64_t>(1, total / 97);
+    for (std::int64_t k = 1; k <= total; k += step) {
+      ASSERT_EQ(kth_difference(xs, ys, k, scratch), sorted[k - 1]) << "k=" << k;
+      ASSERT_EQ(count_differences_at_most(xs, ys, sorted[k - 1]),
+                std::upper_bound(sorted.begin(), sorted.end(), sorted[k - 1]) - sorted.begin());
+    }
+    ASSERT_EQ(kth_difference(xs, ys, total, scratch), sorted.back());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Samples, KthDifference,
+                         ::testing::Values(SampleCase{"Tiny", 1, 1, continuous},
+                                           SampleCase{"Small", 7, 5, continuous},
+                                           SampleCase{"Larger", 300, 200, continuous},
+                                           SampleCase{"Ties", 150, 250, heavily_tied},
+                                           SampleCase{"Magnitudes", 120, 90, many_magnitudes}),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace rollguard
