@@ -120,8 +120,12 @@ struct SequentialNullCase {
   double confidence;
 };
 
-double steady(int) { return 0.05; }
-double drifting(int batch) { return batch % 10 < 5 ? 0.01 : 0.3; }  // incidents hit both
+double steady(int) {
+  return 0.05;
+}
+double drifting(int batch) {
+  return batch % 10 < 5 ? 0.01 : 0.3;
+}  // incidents hit both
 
 double with_odds_ratio(double p, double ratio) {
   const double odds = ratio * p / (1 - p);
