@@ -59,12 +59,14 @@ void OutcomeWindow::record(const RequestOutcome& outcome) {
   const bool responded = !outcome.connection_error && outcome.status != 0;
 
   std::lock_guard lock(l.mutex);
+  if (index <= l.newest - static_cast<std::int64_t>(l.buckets.size())) {
+    // Older than the horizon behind the newest outcome: its bucket may hold newer data.
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  l.newest = std::max(l.newest, index);
   Bucket& b = l.buckets[slot];
   if (b.index != index) {
-    if (b.index > index) {  // the ring has moved past this outcome's time
-      dropped_.fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
     b.index = index;
     b.requests = b.failures = b.connection_errors = 0;
     if (b.latency) b.latency->clear();
@@ -93,7 +95,7 @@ void OutcomeWindow::accumulate(const Lane& l, std::int64_t index, WindowStats& o
   const Bucket& b = l.buckets[slot_of(index, l.buckets.size())];
   // Locked per bucket, not per window: a long query must not stall the router's threads.
   std::lock_guard lock(l.mutex);
-  if (b.index != index) return;
+  if (!l.holds(b, index)) return;
   out.requests += b.requests;
   out.failures += b.failures;
   out.connection_errors += b.connection_errors;
@@ -116,7 +118,7 @@ std::vector<OutcomeBatch> OutcomeWindow::batches(Role role, TimePoint end, Durat
   std::lock_guard lock(l.mutex);
   for (std::int64_t i = s.first; i <= s.last; ++i) {
     const Bucket& b = l.buckets[slot_of(i, l.buckets.size())];
-    if (b.index != i || b.requests == 0) continue;
+    if (!l.holds(b, i) || b.requests == 0) continue;
     out.push_back({TimePoint{Duration{i * bucket_ms_}}, b.requests, b.failures});
   }
   return out;

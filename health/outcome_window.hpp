@@ -71,7 +71,7 @@ class OutcomeWindow final : public OutcomeSink {
   std::vector<double> latency_samples(Role role, TimePoint end, Duration window,
                                       std::size_t cap = 5000) const;
 
-  // Outcomes that arrived too late for the horizon (their bucket was already recycled).
+  // Outcomes that arrived more than the horizon behind the newest one of their role.
   std::int64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
   const OutcomeWindowOptions& options() const { return options_; }
@@ -87,6 +87,12 @@ class OutcomeWindow final : public OutcomeSink {
   struct Lane {
     mutable std::mutex mutex;
     std::vector<Bucket> buckets;
+    std::int64_t newest = INT64_MIN / 2;  // the newest bucket number recorded
+    // Whether `b` holds bucket `index` and that is still inside the horizon, so that the
+    // answer about an old period is "nothing" however much of the ring was recycled.
+    bool holds(const Bucket& b, std::int64_t index) const {
+      return b.index == index && index > newest - static_cast<std::int64_t>(buckets.size());
+    }
   };
   struct Span {
     std::int64_t first = 0;  // bucket numbers, inclusive
