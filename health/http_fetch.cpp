@@ -4,7 +4,10 @@
 
 #include <cpprest/http_client.h>
 #include <cpprest/uri.h>
+#include <pplx/threadpool.h>
 
+#include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <system_error>
 
@@ -17,7 +20,9 @@ std::string millis_text(Duration d) {
 }
 
 std::string describe_failure(const std::exception_ptr& failure, const FetchRequest& request,
-                             const std::string& host) {
+                             const std::string& host, bool deadline_passed) {
+  if (deadline_passed)
+    return "timeout after " + millis_text(request.timeout) + " waiting for " + host;
   try {
     std::rethrow_exception(failure);
   } catch (const web::http::http_exception& e) {
@@ -56,9 +61,23 @@ void http_fetch(const FetchRequest& request, std::function<void(FetchResult)> do
   web::http::http_request get(web::http::methods::GET);
   for (const auto& [name, value] : request.headers) get.headers().add(name, value);
 
+  // cpprestsdk's own timeout bounds each send and receive (a read of up to one 64 KiB chunk),
+  // so a large body that trickles in would never time out: a timer on cpprestsdk's pool
+  // cancels the whole exchange at the deadline.
+  auto cancel = std::make_shared<pplx::cancellation_token_source>();
+  auto deadline_passed = std::make_shared<std::atomic<bool>>(false);
+  auto timer = std::make_shared<boost::asio::steady_timer>(
+      crossplat::threadpool::shared_instance().service());
+  timer->expires_after(request.timeout);
+  timer->async_wait([cancel, deadline_passed](const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled: the exchange ended first
+    deadline_passed->store(true);
+    cancel->cancel();
+  });
+
   // The client must live until the response is read; the continuations keep it.
   auto status = std::make_shared<int>(0);
-  client->request(get)
+  client->request(get, cancel->get_token())
       .then([client, status, limit = request.max_body](web::http::http_response response) {
         *status = response.status_code();
         const auto length = response.headers().content_length();
@@ -67,7 +86,9 @@ void http_fetch(const FetchRequest& request, std::function<void(FetchResult)> do
                                   " bytes is over the limit");
         return response.extract_utf8string(true);
       })
-      .then([client, status, request, host, done = std::move(done)](pplx::task<std::string> body) {
+      .then([client, status, request, host, timer, deadline_passed,
+             done = std::move(done)](pplx::task<std::string> body) {
+        timer->cancel();
         FetchResult r;
         try {
           r.body = body.get();
@@ -78,7 +99,9 @@ void http_fetch(const FetchRequest& request, std::function<void(FetchResult)> do
                       std::to_string(request.max_body) + " bytes";
           }
         } catch (...) {
-          r.error = describe_failure(std::current_exception(), request, host);
+          r.status = 0;
+          r.error =
+              describe_failure(std::current_exception(), request, host, deadline_passed->load());
         }
         done(std::move(r));
       });

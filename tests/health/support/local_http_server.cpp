@@ -26,6 +26,9 @@ struct LocalHttpServer::Impl {
   struct Session : std::enable_shared_from_this<Session> {
     Impl& server;
     tcp::socket socket;
+    asio::steady_timer timer{socket.get_executor()};
+    std::string raw;  // a trickled response, sent byte by byte
+    std::size_t sent = 0;
     beast::flat_buffer buffer;
     http::request<http::string_body> request;
     http::response<http::string_body> response;
@@ -58,6 +61,22 @@ struct LocalHttpServer::Impl {
         read();
         return;
       }
+      if (canned.trickle_ms > 0) {
+        raw = "HTTP/1.1 " + std::to_string(canned.status) +
+              " Trickle\r\nContent-Type: " + canned.content_type +
+              "\r\nContent-Length: " + std::to_string(canned.body.size()) + "\r\n\r\n";
+        const std::size_t header = raw.size();
+        raw += canned.body;
+        asio::async_write(socket, asio::buffer(raw.data(), header),
+                          [self = shared_from_this(), header, ms = canned.trickle_ms,
+                           piece = std::max<std::size_t>(1, canned.trickle_bytes)](
+                              beast::error_code ec, std::size_t) {
+                            if (ec) return;
+                            self->sent = header;
+                            self->trickle(ms, piece);
+                          });
+        return;
+      }
       response = {};
       response.version(request.version());
       response.result(static_cast<unsigned>(canned.status));
@@ -69,6 +88,21 @@ struct LocalHttpServer::Impl {
                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
                           if (!ec && self->response.keep_alive()) self->read();
                         });
+    }
+
+    void trickle(int ms, std::size_t piece) {
+      if (sent >= raw.size()) return;
+      timer.expires_after(std::chrono::milliseconds(ms));
+      timer.async_wait([self = shared_from_this(), ms, piece](beast::error_code ec) {
+        if (ec) return;
+        const std::size_t n = std::min(piece, self->raw.size() - self->sent);
+        asio::async_write(self->socket, asio::buffer(self->raw.data() + self->sent, n),
+                          [self, ms, piece](beast::error_code ec2, std::size_t written) {
+                            if (ec2) return;
+                            self->sent += written;
+                            self->trickle(ms, piece);
+                          });
+      });
     }
   };
 

@@ -22,6 +22,10 @@ struct CannedResponse {
   std::string body;
   std::string content_type = "application/json";
   bool hang = false;  // never answer; the connection stays open until the server stops
+  // Non-zero: send the headers at once, then the body `trickle_bytes` at a time, one piece
+  // per `trickle_ms` milliseconds.
+  int trickle_ms = 0;
+  std::size_t trickle_bytes = 1;
 };
 
 class LocalHttpServer {
