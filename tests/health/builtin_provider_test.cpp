@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <cmath>
 #include <optional>
 
@@ -17,6 +19,10 @@ struct BuiltinCase {
   double value;  // NaN: expect NaN
   std::int64_t samples;
 };
+// ctest lists a case by its name rather than its bytes.
+void PrintTo(const BuiltinCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 // Canary, over [kT0, kT0 + 10 s): 200 requests, 1..100 ms twice over, then 20 refused and
 // 30 answered 503 in 30 ms. Stable sees nothing. The last minute ends at kT0 + 10 s.

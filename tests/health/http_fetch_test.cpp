@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <chrono>
 #include <future>
 
@@ -24,6 +26,10 @@ struct FetchCase {
   std::string body;   // expected when `error` is empty
   std::string error;  // expected substring
 };
+// ctest lists a case by its name rather than its bytes.
+void PrintTo(const FetchCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class Fetch : public ::testing::TestWithParam<FetchCase> {};
 

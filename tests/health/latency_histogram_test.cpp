@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -45,6 +47,10 @@ struct QuantileCase {
   std::function<std::int64_t(std::mt19937&)> draw;
   int count;
 };
+// ctest lists a case by its name rather than its bytes.
+void PrintTo(const QuantileCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class HistogramQuantiles : public ::testing::TestWithParam<QuantileCase> {};
 

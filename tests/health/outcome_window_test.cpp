@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <cmath>
 #include <thread>
 
@@ -38,6 +40,10 @@ struct RateCase {
   double request_rate;
   Duration covered;  // to - from
 };
+// ctest lists a case by its name rather than its bytes.
+void PrintTo(const RateCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class WindowRates : public ::testing::TestWithParam<RateCase> {};
 

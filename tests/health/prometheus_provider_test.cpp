@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -174,6 +176,10 @@ struct FakeCase {
   CannedResponse response;
   std::string error;  // expected substring
 };
+// ctest lists a case by its name rather than its bytes.
+void PrintTo(const FakeCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class FakePrometheus : public ::testing::TestWithParam<FakeCase> {};
 
@@ -215,6 +221,10 @@ struct ParseCase {
   std::vector<double> value;
   std::string error;
 };
+// ctest lists a case by its name rather than its bytes.
+void PrintTo(const ParseCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class PrometheusParse : public ::testing::TestWithParam<ParseCase> {};
 

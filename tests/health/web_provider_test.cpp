@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <cmath>
 #include <cstdlib>
 
@@ -38,6 +40,10 @@ struct PathCase {
   bool is_list;
   std::string error;  // expected substring
 };
+// ctest lists a case by its name rather than its bytes.
+void PrintTo(const PathCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class WebPaths : public ::testing::TestWithParam<PathCase> {
  protected:
@@ -123,6 +129,10 @@ struct LeakCase {
   std::function<CannedResponse(const SeenRequest&)> respond;
   std::string error;  // expected substring
 };
+// ctest lists a case by its name rather than its bytes.
+void PrintTo(const LeakCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class WebFailuresKeepSecrets : public WebSecrets, public ::testing::WithParamInterface<LeakCase> {};
 
