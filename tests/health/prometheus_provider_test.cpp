@@ -51,6 +51,10 @@ class RealPrometheus : public ::testing::Test {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     std::string last;
     while (std::chrono::steady_clock::now() < deadline) {
+      if (prometheus_->exited()) {
+        setup_error_ = "Prometheus exited at start-up; its log:\n" + prometheus_->log();
+        return;
+      }
       const auto r = read_sync(probe, kCanaryV2);
       if (r.answered && r.reading.ok()) return;
       last = r.answered ? r.reading.error : "no answer";

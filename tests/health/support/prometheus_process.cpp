@@ -84,6 +84,14 @@ void PrometheusProcess::stop() {
   }
 }
 
+bool PrometheusProcess::exited() {
+  if (pid_ <= 0) return true;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+  pid_ = -1;
+  return true;
+}
+
 std::string PrometheusProcess::log() const {
   if (dir_.empty()) return "";
   std::ifstream in(dir_ + "/prometheus.log");

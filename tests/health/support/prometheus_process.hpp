@@ -21,7 +21,8 @@ class PrometheusProcess {
   // SIGTERM, then SIGKILL if it has not exited within a few seconds; removes the temp dir.
   void stop();
 
-  bool running() const { return pid_ > 0; }
+  // Whether the process has exited on its own (a bad flag, a taken port); reaps it if so.
+  bool exited();
   std::string address() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string log() const;  // its stdout and stderr so far, for failure messages
 
