@@ -27,17 +27,18 @@ double key_midpoint(double lo, double hi) {
   return from_order_key(static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + half));
 }
 
-// Appends every difference in (lo, hi] to out.
-void collect_between(std::span<const double> xs, std::span<const double> ys, double lo, double hi,
-                     std::vector<double>& out) {
+// Writes every difference in (lo, hi] to out, which has room for all of them; returns the end.
+double* collect_between(std::span<const double> xs, std::span<const double> ys, double lo,
+                        double hi, double* out) {
   const std::size_t n = ys.size();
   std::size_t first = 0;  // first j with x_i - y_j <= hi
   std::size_t end = 0;    // first j with x_i - y_j <= lo
   for (const double x : xs) {
     while (first < n && x - ys[first] > hi) ++first;
     while (end < n && x - ys[end] > lo) ++end;
-    for (std::size_t j = first; j < end; ++j) out.push_back(x - ys[j]);
+    for (std::size_t j = first; j < end; ++j) *out++ = x - ys[j];
   }
+  return out;
 }
 
 }  // namespace
@@ -68,10 +69,12 @@ double kth_difference(std::span<const double> xs, std::span<const double> ys, st
   const auto enough_to_enumerate = static_cast<std::int64_t>(4 * (xs.size() + ys.size()));
   for (bool arithmetic = true;; arithmetic = !arithmetic) {
     if (count_hi - count_lo <= enough_to_enumerate) {
-      scratch.clear();
-      collect_between(xs, ys, lo, hi, scratch);
-      const auto nth = scratch.begin() + (k - count_lo - 1);
-      std::nth_element(scratch.begin(), nth, scratch.end());
+      scratch.resize(static_cast<std::size_t>(count_hi - count_lo));
+      double* const first = scratch.data();
+      double* const last = collect_between(xs, ys, lo, hi, first);
+      assert(last == first + scratch.size());
+      double* const nth = first + (k - count_lo - 1);
+      std::nth_element(first, nth, last);
       return *nth;
     }
     // Alternate the arithmetic midpoint (fast on everyday data) with the order-key midpoint
@@ -88,6 +91,15 @@ double kth_difference(std::span<const double> xs, std::span<const double> ys, st
       count_lo = c;
     }
   }
+}
+
+void sorted_differences(std::span<const double> xs, std::span<const double> ys,
+                        std::vector<double>& out) {
+  out.resize(xs.size() * ys.size());
+  double* d = out.data();
+  for (const double x : xs)
+    for (const double y : ys) *d++ = x - y;
+  std::sort(out.data(), d);
 }
 
 }  // namespace rollguard

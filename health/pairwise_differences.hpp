@@ -20,4 +20,9 @@ std::int64_t count_differences_at_most(std::span<const double> xs, std::span<con
 double kth_difference(std::span<const double> xs, std::span<const double> ys, std::int64_t k,
                       std::vector<double>& scratch);
 
+// All m·n differences, sorted ascending, into `out`: for small samples, where one sort is
+// cheaper than several selections.
+void sorted_differences(std::span<const double> xs, std::span<const double> ys,
+                        std::vector<double>& out);
+
 }  // namespace rollguard

@@ -68,16 +68,17 @@ TEST_P(FailureSplitMoment, EqualsTheFullSum) {
   EXPECT_NEAR(split.log_moment(std::log(c.omega)), top + std::log(sum), 1e-8);
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, FailureSplitMoment,
-                         ::testing::Values(MomentCase{"Central", 50, 50, 10, 1.0},
+INSTANTIATE_TEST_SUITE_P(
+    Cases, FailureSplitMoment,
+    ::testing::Values(MomentCase{"Central", 50, 50, 10, 1.0},
                       MomentCase{"ShortSupportLargeOmega", 50, 50, 10, 4800.0},
                       MomentCase{"ShortSupportSmallOmega", 50, 50, 10, 1.0 / 4800},
                       MomentCase{"ShortSupportTinyTail", 1000000, 10, 20, 1e-4},
-                                           MomentCase{"Large", 1000, 1000, 500, 300.0},
-                                           MomentCase{"Small", 1000, 9000, 40, 0.01},
-                                           MomentCase{"Unbalanced", 10, 100000, 5000, 1.5},
-                                           MomentCase{"ManyFailures", 30000, 30000, 20000, 2.0}),
-                         [](const auto& info) { return info.param.name; });
+                      MomentCase{"Large", 1000, 1000, 500, 300.0},
+                      MomentCase{"Small", 1000, 9000, 40, 0.01},
+                      MomentCase{"Unbalanced", 10, 100000, 5000, 1.5},
+                      MomentCase{"ManyFailures", 30000, 30000, 20000, 2.0}),
+    [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace rollguard
