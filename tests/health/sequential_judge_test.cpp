@@ -64,6 +64,8 @@ TEST(SequentialJudge, EvidenceDoesNotDependOnTheOrderOfBatches) {
   };
   const double interleaved = feed({a, b, a, b, a}), grouped = feed({a, a, a, b, b});
   EXPECT_NEAR(interleaved, grouped, 1e-12 * grouped);
+  const double a_first = feed({a, b}), b_first = feed({b, a});
+  EXPECT_NEAR(a_first, b_first, 1e-12 * b_first);
   EXPECT_NE(feed({a}), feed({b}));
 }
 
