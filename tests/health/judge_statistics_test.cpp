@@ -109,7 +109,7 @@ TEST_P(MannWhitneyPower, FindsTheShift) {
 INSTANTIATE_TEST_SUITE_P(Runs, MannWhitneyPower,
                          ::testing::Values(PowerCase{"Doubled100Samples", 2.0, 100, 0.999},
                                            PowerCase{"Doubled20Samples", 2.0, 20, 0.9},
-                                           PowerCase{"Half50Percent50Samples", 1.5, 50, 0.9}),
+                                           PowerCase{"Plus50Percent50Samples", 1.5, 50, 0.9}),
                          [](const auto& info) { return info.param.name; });
 
 // ---- sequential ----
