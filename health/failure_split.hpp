@@ -14,7 +14,10 @@ namespace rollguard {
 
 class FailureSplit {
  public:
+  FailureSplit() : FailureSplit(0, 0, 0) {}
   FailureSplit(std::int64_t canary_requests, std::int64_t baseline_requests, std::int64_t failures);
+  // Another batch, reusing the memory of this one.
+  void assign(std::int64_t canary_requests, std::int64_t baseline_requests, std::int64_t failures);
 
   std::int64_t lowest() const { return lowest_; }  // the support of X
   std::int64_t highest() const { return highest_; }
@@ -29,11 +32,13 @@ class FailureSplit {
   double log_central(std::int64_t x) const;
 
  private:
-  std::int64_t n_c_, n_b_, failures_;
-  std::int64_t lowest_, highest_;
+  std::int64_t n_c_ = 0, n_b_ = 0, failures_ = 0;
+  std::int64_t lowest_ = 0, highest_ = 0;
+  std::size_t steps_ = 0;            // highest - lowest
+  bool direct_ = false;              // central_ holds P_1 and the moment is a polynomial
   std::vector<double> step_;         // log P_1(x + 1) - log P_1(x), x from lowest; falling in x
   std::vector<double> log_central_;  // log P_1(x), x from lowest
-  std::vector<double> central_;      // P_1(x) for a short support; empty: sum in logs
+  std::vector<double> central_;      // P_1(x) for a short support
 };
 
 }  // namespace rollguard

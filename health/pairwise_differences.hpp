@@ -1,10 +1,12 @@
 #pragma once
 // Order statistics of the m·n pairwise differences x_i - y_j of two sorted samples without
 // forming them: the Hodges-Lehmann estimate and its confidence interval are such order
-// statistics, and 2 × 1,000 samples would be 10^6 differences. Each selection bisects on the
-// value (counting the differences at or below it in O(m + n) with two pointers) until few
-// candidates remain, then selects among those. Differences are the floating-point values
-// x_i - y_j exactly as computed, so the result equals sorting all of them.
+// statistics, and 2 × 1,000 samples would be 10^6 differences. A selection narrows an
+// interval of values around the wanted rank, counting the differences at or below a value in
+// O(m + n) with two pointers; the next values are interpolated from the counts, with
+// bisection rounds where that is slow. Once few differences remain it selects among them
+// directly. Differences are the floating-point values x_i - y_j exactly as computed, so the
+// result equals sorting all of them.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -19,5 +21,10 @@ std::int64_t count_differences_at_most(std::span<const double> xs, std::span<con
 // finite and non-empty. `scratch` is reused between calls to avoid allocating.
 double kth_difference(std::span<const double> xs, std::span<const double> ys, std::int64_t k,
                       std::vector<double>& scratch);
+
+// All m·n differences, sorted ascending, into `out`: for small samples, where one sort is
+// cheaper than several selections.
+void sorted_differences(std::span<const double> xs, std::span<const double> ys,
+                        std::vector<double>& out);
 
 }  // namespace rollguard

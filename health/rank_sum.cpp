@@ -7,6 +7,11 @@
 #include "health/pairwise_differences.hpp"
 
 namespace rollguard {
+namespace {
+
+constexpr std::int64_t kSortAllDifferences = 1024;
+
+}  // namespace
 
 RankSumTest rank_sum_test(std::span<const double> xs, std::span<const double> ys) {
   const std::size_t m = xs.size(), n = ys.size(), total = m + n;
@@ -42,9 +47,16 @@ ShiftInterval hodges_lehmann(std::span<const double> xs, std::span<const double>
                              double confidence, std::vector<double>& scratch) {
   const std::size_t m = xs.size(), n = ys.size();
   const auto mn = static_cast<std::int64_t>(m * n);
+  // Up to four order statistics: one sort of every difference is cheaper for small samples,
+  // selection without forming them for large ones.
+  const bool sort_all = mn <= kSortAllDifferences;
+  if (sort_all) sorted_differences(xs, ys, scratch);
+  const auto kth = [&](std::int64_t k) {
+    return sort_all ? scratch[static_cast<std::size_t>(k - 1)] : kth_difference(xs, ys, k, scratch);
+  };
   ShiftInterval s;
-  s.estimate = kth_difference(xs, ys, (mn + 1) / 2, scratch);
-  if (mn % 2 == 0) s.estimate = (s.estimate + kth_difference(xs, ys, mn / 2 + 1, scratch)) / 2;
+  s.estimate = kth((mn + 1) / 2);
+  if (mn % 2 == 0) s.estimate = (s.estimate + kth(mn / 2 + 1)) / 2;
 
   const boost::math::normal standard;
   const double z = boost::math::quantile(standard, (1 + confidence) / 2);
@@ -52,8 +64,8 @@ ShiftInterval hodges_lehmann(std::span<const double> xs, std::span<const double>
   const double c = dm * dn / 2 - z * std::sqrt(dm * dn * (dm + dn + 1) / 12);
   s.rank = static_cast<std::int64_t>(std::llround(std::max(c, 0.0)));
   if (!s.defined()) return s;
-  s.lower = kth_difference(xs, ys, s.rank, scratch);
-  s.upper = kth_difference(xs, ys, mn + 1 - s.rank, scratch);
+  s.lower = kth(s.rank);
+  s.upper = kth(mn + 1 - s.rank);
   return s;
 }
 

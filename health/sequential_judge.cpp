@@ -40,18 +40,20 @@ SequentialJudge::SequentialJudge(const CompareSpec& spec) : spec_(spec) {
   // supermartingale under every rate between the two tolerances.
   const double sides = (up && down) ? 2.0 : 1.0;
   const double log_weight = -std::log(sides * static_cast<double>(kSequentialExcess.size()));
+  // One side after the other, so that the null's moment is computed once per side.
   for (const double excess : kSequentialExcess) {
-    if (up) {
-      const double null = std::log(spec.allowedIncrease);
-      alternatives_.push_back(
-          {null + std::log(excess), spec.allowedIncrease * excess, null, log_weight, true});
-    }
-    if (down) {
-      const double null = std::log(spec.allowedDecrease);
-      alternatives_.push_back(
-          {null - std::log(excess), spec.allowedDecrease / excess, null, log_weight, false});
-    }
+    if (!up) break;
+    const double null = std::log(spec.allowedIncrease);
+    alternatives_.push_back(
+        {null + std::log(excess), spec.allowedIncrease * excess, null, log_weight, true});
   }
+  for (const double excess : kSequentialExcess) {
+    if (!down) break;
+    const double null = std::log(spec.allowedDecrease);
+    alternatives_.push_back(
+        {null - std::log(excess), spec.allowedDecrease / excess, null, log_weight, false});
+  }
+  normalizers_.resize(kShapeSlots * alternatives_.size());
 }
 
 void SequentialJudge::observe(std::int64_t canary_requests, std::int64_t canary_failures,
@@ -70,18 +72,13 @@ void SequentialJudge::observe(std::int64_t canary_requests, std::int64_t canary_
   // No failures, or one side without requests: the split is certain and carries no evidence.
   if (!invalid_.empty() || failures == 0 || canary_requests == 0 || baseline_requests == 0) return;
 
-  const FailureSplit split(canary_requests, baseline_requests, failures);
+  const double* normalizers = normalizers_for(canary_requests, baseline_requests, failures);
   const auto x = static_cast<double>(canary_failures);
-  double cached_null = NAN, cached_null_moment = 0;
   double strongest = -std::numeric_limits<double>::infinity();
-  for (Alternative& a : alternatives_) {
-    if (a.log_null != cached_null) {
-      cached_null = a.log_null;
-      cached_null_moment = split.log_moment(a.log_null);
-    }
+  for (std::size_t k = 0; k < alternatives_.size(); ++k) {
+    Alternative& a = alternatives_[k];
     // log P_ω(x) - log P_null(x); the central probability cancels.
-    a.log_evidence += x * (a.log_odds_ratio - a.log_null) -
-                      split.log_moment(a.log_odds_ratio, a.odds_ratio) + cached_null_moment;
+    a.log_evidence += x * (a.log_odds_ratio - a.log_null) - normalizers[k];
     strongest = std::max(strongest, a.log_evidence);
   }
   // The mixture is a weighted mean, so it cannot cross before its strongest member does.
@@ -92,6 +89,32 @@ void SequentialJudge::observe(std::int64_t canary_requests, std::int64_t canary_
   // side, that side alone has crossed 1 / alpha, so a wrong name is as rare as a false alarm.
   crossed_ = up >= down ? JudgeClass::High : JudgeClass::Low;
   crossed_at_canary_requests_ = canary_requests_;
+}
+
+const double* SequentialJudge::normalizers_for(std::int64_t canary_requests,
+                                               std::int64_t baseline_requests,
+                                               std::int64_t failures) {
+  const auto slot = static_cast<std::size_t>((static_cast<std::uint64_t>(canary_requests) * 31 +
+                                              static_cast<std::uint64_t>(baseline_requests) * 7 +
+                                              static_cast<std::uint64_t>(failures)) %
+                                             kShapeSlots);
+  double* normalizers = normalizers_.data() + slot * alternatives_.size();
+  Shape& shape = shapes_[slot];
+  if (shape.canary_requests == canary_requests && shape.baseline_requests == baseline_requests &&
+      shape.failures == failures)
+    return normalizers;
+  shape = {canary_requests, baseline_requests, failures};
+  split_.assign(canary_requests, baseline_requests, failures);
+  double null = NAN, null_moment = 0;
+  for (std::size_t k = 0; k < alternatives_.size(); ++k) {
+    const Alternative& a = alternatives_[k];
+    if (a.log_null != null) {
+      null = a.log_null;
+      null_moment = split_.log_moment(a.log_null);
+    }
+    normalizers[k] = split_.log_moment(a.log_odds_ratio, a.odds_ratio) - null_moment;
+  }
+  return normalizers;
 }
 
 double SequentialJudge::log_mixture(bool increase_side) const {

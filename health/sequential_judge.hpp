@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "health/failure_split.hpp"
 #include "health/judge_result.hpp"
 #include "manifests/rollout_spec.hpp"
 
@@ -58,11 +59,24 @@ class SequentialJudge {
     double log_evidence = 0;  // sum over batches of log LR(ω vs boundary)
   };
   double log_mixture(bool increase_side) const;  // log of the weighted sum of one side
+  // Per alternative k: log E_null[...] normalizer of the batch's likelihood ratio,
+  // log_moment(ω_k) - log_moment(null_k). It depends on the batch's shape only (requests per
+  // side, failures), and at steady traffic the same shapes recur: a small cache keeps them.
+  const double* normalizers_for(std::int64_t canary_requests, std::int64_t baseline_requests,
+                                std::int64_t failures);
+
+  struct Shape {
+    std::int64_t canary_requests = -1, baseline_requests = -1, failures = -1;
+  };
+  static constexpr std::size_t kShapeSlots = 16;
 
   CompareSpec spec_;
   std::string invalid_;  // non-empty: the spec cannot be tested, and why
   std::vector<Alternative> alternatives_;
-  double log_threshold_ = 0;  // log(1 / (1 - confidence))
+  FailureSplit split_;  // the latest new shape's; kept to reuse its memory
+  std::array<Shape, kShapeSlots> shapes_;
+  std::vector<double> normalizers_;  // kShapeSlots rows of alternatives_.size()
+  double log_threshold_ = 0;         // log(1 / (1 - confidence))
   std::int64_t canary_requests_ = 0, canary_failures_ = 0;
   std::int64_t baseline_requests_ = 0, baseline_failures_ = 0;
   std::int64_t rejected_batches_ = 0;

@@ -53,6 +53,22 @@ TEST(SequentialJudge, TwoBatchesMultiply) {
   EXPECT_NEAR(judge.likelihood_ratio(), expected / kSequentialExcess.size(), 1e-12);
 }
 
+TEST(SequentialJudge, EvidenceDoesNotDependOnTheOrderOfBatches) {
+  // Per-batch evidence adds up, so any order gives the same ratio. The two batch shapes are
+  // chosen to share a slot of the judge's cache of batch shapes: a stale entry would show.
+  const std::array<std::int64_t, 4> a{10, 1, 10, 0}, b{10, 9, 10, 8};
+  const auto feed = [](std::initializer_list<std::array<std::int64_t, 4>> batches) {
+    SequentialJudge judge(spec_for(Direction::Either, 0.98, 1.0, 1.0));
+    for (const auto& x : batches) judge.observe(x[0], x[1], x[2], x[3]);
+    return judge.likelihood_ratio();
+  };
+  const double interleaved = feed({a, b, a, b, a}), grouped = feed({a, a, a, b, b});
+  EXPECT_NEAR(interleaved, grouped, 1e-12 * grouped);
+  const double a_first = feed({a, b}), b_first = feed({b, a});
+  EXPECT_NEAR(a_first, b_first, 1e-12 * b_first);
+  EXPECT_NE(feed({a}), feed({b}));
+}
+
 struct BatchCase {
   const char* name;
   Direction direction;
