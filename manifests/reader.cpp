@@ -146,10 +146,8 @@ Cursor MapReader::operator[](std::string_view key) const {
 
 Cursor MapReader::required(std::string_view key) const {
   Cursor c = at_.child(key);
-  if (!c.present() && (is_map_ || !at_.present())) {
-    // An absent parent gets one report for its first missing key, at the parent's place.
-    at_.error("missing required key \"" + std::string(key) + "\"");
-  }
+  // An absent or wrong parent has been reported already; its keys are not missing too.
+  if (!c.present() && is_map_) at_.error("missing required key \"" + std::string(key) + "\"");
   return c;
 }
 
@@ -161,8 +159,9 @@ std::string MapReader::one_of(const std::vector<std::string>& options, bool requ
       std::string(required ? "expected exactly one of " : "expected at most one of ") +
       join_options(options);
   if (given.size() > 1) {
+    // Still read the first, so that problems inside it are reported too.
     at_.child(given[1]).key_error(at_, expected + "; found " + join_options(given, "and"));
-    return {};
+    return given.front();
   }
   if (given.empty()) {
     if (required && is_map_ && unknown_keys_ == 0) at_.error(expected + "; found none");

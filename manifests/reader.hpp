@@ -64,8 +64,7 @@ class MapReader {
   bool is_map() const { return is_map_; }
   bool has(std::string_view key) const;
   Cursor operator[](std::string_view key) const;
-  // The value, or a report that the key is missing (not repeated when the map itself was
-  // wrong or absent).
+  // The value, or a report that the key is missing (only when the map itself is there).
   Cursor required(std::string_view key) const;
   // Exactly one of `options` (at most one when not required): the key given, or empty after
   // a report listing the options.

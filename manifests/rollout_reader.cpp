@@ -2,6 +2,7 @@
 // references, background.startingStep against the steps, and ports against each other.
 #include "manifests/rollout_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "manifests/enum_names.hpp"
@@ -101,7 +102,8 @@ std::size_t step_count(const StrategySpec& strategy) {
 
 void check_template_refs(const RolloutSpec& spec, const RolloutContext& context) {
   std::vector<std::string> names;
-  for (const AnalysisTemplate& t : spec.templates) names.push_back(t.name);
+  for (const AnalysisTemplate& t : spec.templates)
+    if (std::find(names.begin(), names.end(), t.name) == names.end()) names.push_back(t.name);
   for (const auto& [name, at] : context.template_refs) {
     if (spec.find_template(name)) continue;
     at.error("unknown analysis template \"" + name + "\": " +

@@ -30,8 +30,9 @@ void read_step(const Cursor& at, CanaryStep& out, RolloutContext& context) {
 CanaryStrategy read_canary(const Cursor& at, RolloutContext& context) {
   MapReader canary(at, {"baseline", "steps"});
   CanaryStrategy out;
-  read_bool(canary["baseline"], out.baseline);
-  context.baseline_runs = out.baseline;
+  // A baseline written wrongly is taken as running, so that its error is the only one.
+  context.baseline_runs =
+      read_bool(canary["baseline"], out.baseline) ? out.baseline : canary.has("baseline");
   const Cursor steps = canary.required("steps");
   read_list(steps, out.steps,
             [&](const Cursor& item, CanaryStep& step) { read_step(item, step, context); });
