@@ -33,8 +33,9 @@ class YamlWalker {
   nlohmann::json walk(const YAML::Node& node, const std::string& pointer, const std::string& path,
                       Location key, int depth) {
     if (++nodes_ > kMaxNodes || depth > kMaxDepth) {
+      // Said once, for the whole document: a path deep inside expanded aliases helps nobody.
       if (!too_big_reported_)
-        fail(location_of(node.Mark()), path,
+        fail({1, 1}, "",
              "the document is too large or too deeply nested (at most " +
                  std::to_string(kMaxNodes) + " values, " + std::to_string(kMaxDepth) +
                  " levels, counting expanded aliases)");
