@@ -30,6 +30,7 @@ bool all_scalars(const nlohmann::ordered_json& list) {
 void emit(YAML::Emitter& out, const nlohmann::ordered_json& value) {
   switch (value.type()) {
     case nlohmann::ordered_json::value_t::object:
+      if (value.empty()) out << YAML::Flow;
       out << YAML::BeginMap;
       for (const auto& [key, item] : value.items()) {
         out << YAML::Key;
