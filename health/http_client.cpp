@@ -5,7 +5,6 @@
 #include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -18,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "health/connect.hpp"
 #include "health/endpoint.hpp"
 #include "health/net_error.hpp"
 
@@ -168,37 +168,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   void connect() {
     conn_ = std::make_unique<Connection>(client_->executor);
     reused_ = false;
-    conn_->stream.expires_at(deadline_);
-    beast::error_code ec;
-    auto address = net::ip::make_address(host_port_.host, ec);
-    if (!ec) {
-      tcp::endpoint ep(address, host_port_.port);
-      conn_->stream.async_connect(
-          ep, [self = shared_from_this()](beast::error_code e) { self->on_connect(e); });
-      return;
-    }
-    resolve();
-  }
-
-  // Names are rare here (services are addressed by IP); the resolver has no deadline of its
-  // own, so a timer cancels it.
-  void resolve() {
-    resolver_.emplace(conn_->stream.get_executor());
-    resolve_timer_.emplace(conn_->stream.get_executor());
-    resolve_timer_->expires_at(deadline_);
-    resolve_timer_->async_wait([self = shared_from_this()](beast::error_code e) {
-      if (!e) self->resolver_->cancel();
-    });
-    resolver_->async_resolve(
-        host_port_.host, std::to_string(host_port_.port),
-        [self = shared_from_this()](beast::error_code e, tcp::resolver::results_type results) {
-          self->resolve_timer_->cancel();
-          if (e == net::error::operation_aborted) return self->fail(beast::error::timeout);
-          if (e) return self->fail(e);
-          self->conn_->stream.async_connect(
-              results,
-              [self](beast::error_code e2, const tcp::endpoint&) { self->on_connect(e2); });
-        });
+    async_connect_to(conn_->stream, host_port_, deadline_,
+                     [self = shared_from_this()](beast::error_code e) { self->on_connect(e); });
   }
 
   void on_connect(beast::error_code ec) {
@@ -320,8 +291,6 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   bool keep_alive_ = true;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point deadline_;
-  std::optional<tcp::resolver> resolver_;
-  std::optional<net::steady_timer> resolve_timer_;
   http::request<http::string_body> request_;
   std::optional<http::response_parser<http::buffer_body>> parser_;
   std::size_t body_seen_ = 0;
