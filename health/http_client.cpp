@@ -312,6 +312,10 @@ void HttpClient::request(HttpRequest request, std::function<void(HttpResponse)> 
   net::post(impl_->executor, [exchange] { exchange->start(); });
 }
 
+net::any_io_executor HttpClient::executor() const {
+  return impl_->executor;
+}
+
 std::size_t HttpClient::idle_connections() const {
   std::lock_guard lock(impl_->mutex);
   std::size_t n = 0;

@@ -59,6 +59,7 @@ class HttpClient {
   void request(HttpRequest request, std::function<void(HttpResponse)> done);
 
   std::size_t idle_connections() const;
+  boost::asio::any_io_executor executor() const;
 
   struct Impl;  // shared with requests in flight, which may outlive the client
 

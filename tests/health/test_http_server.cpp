@@ -27,6 +27,8 @@ struct TestHttpServer::Impl {
     std::lock_guard lock(mutex);
     auto it = routes.find(path);
     if (it != routes.end()) return it->second;
+    for (const auto& [key, route] : routes)  // "/cart/*" serves every path below /cart/
+      if (key.ends_with('*') && path.starts_with(key.substr(0, key.size() - 1))) return route;
     Route none;
     none.reply = {404, "no route for " + path, {}};
     return none;

@@ -52,7 +52,8 @@ class TestHttpServer {
   TestHttpServer(const TestHttpServer&) = delete;
   TestHttpServer& operator=(const TestHttpServer&) = delete;
 
-  void route(const std::string& path, Route route);  // exact path, query ignored
+  // An exact path, or a prefix ending in "*"; the query is ignored.
+  void route(const std::string& path, Route route);
   void answer(const std::string& path, int status, std::string body = {});
 
   std::uint16_t port() const { return port_; }
