@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <atomic>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "tests/health/run_until.hpp"
 #include "tests/health/test_http_server.hpp"
@@ -164,6 +166,34 @@ TEST(HttpProbe, HungPeerDoesNotDelayOthers) {
   EXPECT_EQ(healthy_ok, 150);
   EXPECT_FALSE(hung_result.has_value());
   EXPECT_TRUE(testing::eventually([&] { return hung.requests_received() == 1; }));
+}
+
+// The keep-alive pool and the per-connection strands under several io_context threads.
+TEST(HttpProbe, ConcurrentLoopsOnSeveralThreads) {
+  TestHttpServer a(2), b(2);
+  a.answer("/probe", 200, "ok");
+  b.answer("/probe", 503, "down");
+  boost::asio::io_context io;
+  NetworkProber prober(io.get_executor());
+  std::atomic<int> ok{0}, failed{0};
+  std::function<void(const std::string&, int)> loop = [&](const std::string& endpoint, int left) {
+    if (left == 0) return;
+    prober.probe({http_check(), endpoint, 5s, {}}, [&, endpoint, left](ProbeResult r) {
+      (r.ok ? ok : failed)++;
+      loop(endpoint, left - 1);
+    });
+  };
+  for (int i = 0; i < 4; ++i) {
+    loop(a.endpoint(), 100);
+    loop(b.endpoint(), 100);
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&io] { io.run(); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 400);
+  EXPECT_EQ(failed.load(), 400);
+  EXPECT_LE(a.connections_accepted(), 4);
+  EXPECT_LE(b.connections_accepted(), 4);
 }
 
 TEST(TcpProbe, OpenPort) {
