@@ -60,6 +60,37 @@ bool stale_connection_error(const beast::error_code& ec) {
          ec == net::error::connection_reset || ec == net::error::broken_pipe;
 }
 
+bool is_token(std::string_view s) {
+  static constexpr std::string_view kExtra = "!#$%&'*+-.^_`|~";
+  if (s.empty()) return false;
+  for (char ch : s)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && kExtra.find(ch) == std::string_view::npos)
+      return false;
+  return true;
+}
+
+bool has_control(std::string_view s, bool allow_space) {
+  for (char ch : s) {
+    auto byte = static_cast<unsigned char>(ch);
+    if (byte < 0x20 && ch != '\t') return true;
+    if (byte == 0x7f || (!allow_space && (ch == ' ' || ch == '\t'))) return true;
+  }
+  return false;
+}
+
+// Values reach a request from manifests and from captured responses: a line break in one
+// would let it write headers (or a second request) of its own.
+std::string invalid_request(const HttpRequest& req) {
+  if (!is_token(req.method)) return "invalid HTTP method \"" + req.method + "\"";
+  if (req.target.empty() || has_control(req.target, false))
+    return "invalid request target \"" + req.target + "\"";
+  for (const auto& [name, value] : req.headers) {
+    if (!is_token(name)) return "invalid header name \"" + name + "\"";
+    if (has_control(value, true)) return "header " + name + " has a control character";
+  }
+  return {};
+}
+
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -137,7 +168,12 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     auto hp = parse_endpoint(req_.endpoint);
     if (!hp) return fail("invalid endpoint \"" + req_.endpoint + "\" (expected host:port)");
     host_port_ = *hp;
-    build_request();
+    if (auto problem = invalid_request(req_); !problem.empty()) return fail(problem);
+    try {
+      build_request();
+    } catch (const std::exception& e) {  // Beast's limits on field sizes
+      return fail(std::string("cannot build the request: ") + e.what());
+    }
     conn_ = client_->take_idle(req_.endpoint);
     if (conn_) {
       reused_ = true;

@@ -98,6 +98,39 @@ TEST(HttpClient, InvalidEndpoint) {
   EXPECT_EQ(r.error, "invalid endpoint \"nohostport\" (expected host:port)");
 }
 
+struct InvalidCase {
+  std::string name;
+  HttpRequest request;
+  std::string error;
+};
+
+class HttpClientInvalid : public ::testing::TestWithParam<InvalidCase> {};
+
+// Nothing reaches the wire: the server sees no request at all.
+TEST_P(HttpClientInvalid, RefusesToSend) {
+  TestHttpServer server;
+  HttpRequest req = GetParam().request;
+  req.endpoint = server.endpoint();
+  EXPECT_EQ(run_one(req).error, GetParam().error);
+  EXPECT_EQ(server.requests_received(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, HttpClientInvalid,
+    ::testing::Values(
+        InvalidCase{
+            "MethodWithSpace", {"", "GET /x", "/", {}, {}, 1s}, "invalid HTTP method \"GET /x\""},
+        InvalidCase{
+            "TargetWithSpace", {"", "GET", "/a b", {}, {}, 1s}, "invalid request target \"/a b\""},
+        InvalidCase{"EmptyTarget", {"", "GET", "", {}, {}, 1s}, "invalid request target \"\""},
+        InvalidCase{"HeaderValueWithLineBreak",
+                    {"", "GET", "/", {{"X-Id", "1\r\nX-Admin: yes"}}, {}, 1s},
+                    "header X-Id has a control character"},
+        InvalidCase{"HeaderNameWithColon",
+                    {"", "GET", "/", {{"X:Y", "1"}}, {}, 1s},
+                    "invalid header name \"X:Y\""}),
+    [](const auto& info) { return info.param.name; });
+
 TEST(HttpClient, TruncatesTheBodyAndKeepsTheConnection) {
   TestHttpServer server;
   server.answer("/big", 200, std::string(100000, 'x') + "END");
