@@ -63,6 +63,8 @@ int spawn_child(const ProcessSpec& spec, int out_fd, pid_t& pid) {
   sigset_t none, all;
   sigemptyset(&none);
   sigfillset(&all);
+  sigdelset(&all, SIGKILL);  // cannot be caught, so cannot be reset either
+  sigdelset(&all, SIGSTOP);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
   posix_spawnattr_setpgroup(&attr, 0);
