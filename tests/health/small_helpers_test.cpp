@@ -1,0 +1,76 @@
+// argv templates, endpoints, and the quoting of bodies and outputs in reasons.
+#include <gtest/gtest.h>
+
+#include "health/argv_template.hpp"
+#include "health/endpoint.hpp"
+#include "health/text.hpp"
+
+namespace rollguard {
+namespace {
+
+struct TemplateCase {
+  std::string name;
+  Argv argv;
+  Argv expected;
+};
+
+class RenderArgv : public ::testing::TestWithParam<TemplateCase> {};
+
+TEST_P(RenderArgv, SubstitutesPerArgument) {
+  std::map<std::string, std::string> vars{
+      {"port", "20001"}, {"role", "canary"}, {"version", "1.5.0"}, {"name", "a b; rm -rf /"}};
+  EXPECT_EQ(render_argv(GetParam().argv, vars), GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, RenderArgv,
+    ::testing::Values(
+        TemplateCase{"Plain", {"app", "--flag"}, {"app", "--flag"}},
+        TemplateCase{"Whole", {"--port", "{{port}}"}, {"--port", "20001"}},
+        TemplateCase{"Embedded", {"--addr=127.0.0.1:{{port}}"}, {"--addr=127.0.0.1:20001"}},
+        TemplateCase{"Several", {"{{role}}-{{version}}"}, {"canary-1.5.0"}},
+        TemplateCase{"ValueStaysOneArgument", {"{{name}}"}, {"a b; rm -rf /"}},
+        TemplateCase{"UnknownLeftLiteral", {"{{nope}}", "x{{port}}"}, {"{{nope}}", "x20001"}},
+        TemplateCase{"Unclosed", {"{{port"}, {"{{port"}}),
+    [](const auto& info) { return info.param.name; });
+
+struct EndpointCase {
+  std::string name;
+  std::string text;
+  std::optional<HostPort> expected;
+};
+
+class ParseEndpoint : public ::testing::TestWithParam<EndpointCase> {};
+
+TEST_P(ParseEndpoint, Parses) {
+  EXPECT_EQ(parse_endpoint(GetParam().text), GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ParseEndpoint,
+    ::testing::Values(EndpointCase{"Ipv4", "127.0.0.1:8080", HostPort{"127.0.0.1", 8080}},
+                      EndpointCase{"Name", "localhost:1", HostPort{"localhost", 1}},
+                      EndpointCase{"Ipv6", "[::1]:443", HostPort{"::1", 443}},
+                      EndpointCase{"NoPort", "127.0.0.1", std::nullopt},
+                      EndpointCase{"EmptyHost", ":80", std::nullopt},
+                      EndpointCase{"PortZero", "h:0", std::nullopt},
+                      EndpointCase{"PortTooBig", "h:65536", std::nullopt},
+                      EndpointCase{"PortNotNumber", "h:80x", std::nullopt},
+                      EndpointCase{"BareIpv6", "::1:80", std::nullopt}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(Excerpt, KeepsShortTextOnOneLine) {
+  EXPECT_EQ(excerpt("a\nb\tc\r\n"), "a b c ");
+}
+
+TEST(Excerpt, CutsLongText) {
+  EXPECT_EQ(excerpt(std::string(130, 'x'), 120), std::string(120, 'x') + "...");
+}
+
+TEST(TailExcerpt, KeepsTheEnd) {
+  EXPECT_EQ(tail_excerpt("  line one\nline two\n", 200), "line one line two");
+  EXPECT_EQ(tail_excerpt("0123456789", 4), "...6789");
+}
+
+}  // namespace
+}  // namespace rollguard
