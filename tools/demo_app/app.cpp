@@ -13,8 +13,12 @@ namespace {
 constexpr std::size_t kMaxSkuLength = 128;
 
 // Boost 1.74's Beast speaks boost::string_view; these two cross over.
-std::string_view to_std(boost::beast::string_view text) { return {text.data(), text.size()}; }
-boost::beast::string_view to_beast(std::string_view text) { return {text.data(), text.size()}; }
+std::string_view to_std(boost::beast::string_view text) {
+  return {text.data(), text.size()};
+}
+boost::beast::string_view to_beast(std::string_view text) {
+  return {text.data(), text.size()};
+}
 
 std::string_view path_of(const Request& request) {
   const std::string_view target = to_std(request.target());
@@ -40,8 +44,8 @@ Response error_response(const Request& request, http::status status, std::string
 }
 
 Response method_not_allowed(const Request& request, std::string_view allow) {
-  Response response = error_response(request, http::status::method_not_allowed,
-                                     "method not allowed");
+  Response response =
+      error_response(request, http::status::method_not_allowed, "method not allowed");
   response.set(http::field::allow, to_beast(allow));
   return response;
 }
@@ -61,6 +65,12 @@ DemoApp::DemoApp(DemoOptions options)
 bool DemoApp::is_application_request(const Request& request) {
   std::string_view path = path_of(request);
   return path != "/healthz" && path != "/metrics";
+}
+
+Duration DemoApp::admit(const Request& request) {
+  if (!is_application_request(request)) return 0ms;
+  metrics_.arrived();
+  return draw_latency();
 }
 
 Duration DemoApp::draw_latency() {

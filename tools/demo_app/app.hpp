@@ -30,17 +30,19 @@ class DemoApp {
   // application request (unknown paths too: they are traffic the app served with a 404).
   static bool is_application_request(const Request& request);
 
-  // The delay to add before answering an application request: latency + U[0, jitter].
-  Duration draw_latency();
+  // A request has arrived: returns the delay to wait before handle(), latency + U[0, jitter]
+  // for an application request (then in flight until handled), zero for the others.
+  Duration admit(const Request& request);
 
-  // The answer to `request`, `uptime` after the app started and `elapsed` after the request
-  // arrived (the added delay included: it is what the latency histogram observes). Every
-  // answer carries X-Version.
+  // The answer to an admitted `request`, `uptime` after the app started and `elapsed` after
+  // the request arrived (the added delay included: it is what the latency histogram
+  // observes). Every answer carries X-Version.
   Response handle(const Request& request, Duration uptime, Duration elapsed);
 
   std::size_t retained_bytes() const;
 
  private:
+  Duration draw_latency();
   Response route(const Request& request, Duration uptime);
   bool inject_error(Duration uptime);
   void grow_memory();

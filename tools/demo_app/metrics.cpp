@@ -30,8 +30,14 @@ std::string number(double value) {
 DemoMetrics::DemoMetrics(std::string version)
     : labels_("version=\"" + escape_label(version) + "\"") {}
 
+void DemoMetrics::arrived() {
+  std::lock_guard lock(mutex_);
+  ++in_flight_;
+}
+
 void DemoMetrics::record(unsigned status, double seconds) {
   std::lock_guard lock(mutex_);
+  --in_flight_;
   ++by_status_[status];
   ++count_;
   sum_ += seconds;
@@ -46,13 +52,16 @@ void DemoMetrics::record(unsigned status, double seconds) {
 std::string DemoMetrics::render(std::size_t retained_bytes) const {
   std::lock_guard lock(mutex_);
   std::string out;
-  out += "# HELP demo_http_requests_total Application requests served (not /healthz or /metrics).\n";
+  out +=
+      "# HELP demo_http_requests_total Application requests served (not /healthz or /metrics).\n";
   out += "# TYPE demo_http_requests_total counter\n";
   for (const auto& [status, n] : by_status_) {
     out += "demo_http_requests_total{" + labels_ + ",code=\"" + std::to_string(status) + "\"} " +
            std::to_string(n) + "\n";
   }
-  out += "# HELP demo_http_request_duration_seconds Application request latency, added delay included.\n";
+  out +=
+      "# HELP demo_http_request_duration_seconds Application request latency, added delay "
+      "included.\n";
   out += "# TYPE demo_http_request_duration_seconds histogram\n";
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
@@ -63,7 +72,11 @@ std::string DemoMetrics::render(std::size_t retained_bytes) const {
   out += "demo_http_request_duration_seconds_bucket{" + labels_ + ",le=\"+Inf\"} " +
          std::to_string(count_) + "\n";
   out += "demo_http_request_duration_seconds_sum{" + labels_ + "} " + number(sum_) + "\n";
-  out += "demo_http_request_duration_seconds_count{" + labels_ + "} " + std::to_string(count_) + "\n";
+  out +=
+      "demo_http_request_duration_seconds_count{" + labels_ + "} " + std::to_string(count_) + "\n";
+  out += "# HELP demo_http_requests_in_flight Application requests arrived and not yet answered.\n";
+  out += "# TYPE demo_http_requests_in_flight gauge\n";
+  out += "demo_http_requests_in_flight{" + labels_ + "} " + std::to_string(in_flight_) + "\n";
   out += "# HELP demo_retained_bytes Memory kept by --memory-growth.\n";
   out += "# TYPE demo_retained_bytes gauge\n";
   out += "demo_retained_bytes{" + labels_ + "} " + std::to_string(retained_bytes) + "\n";

@@ -17,6 +17,8 @@ class DemoMetrics {
 
   explicit DemoMetrics(std::string version);
 
+  // A request arrived; it is in flight until record() counts its answer.
+  void arrived();
   void record(unsigned status, double seconds);
 
   // The exposition text; `retained_bytes` is reported as a gauge.
@@ -27,6 +29,7 @@ class DemoMetrics {
   mutable std::mutex mutex_;
   std::map<unsigned, std::uint64_t> by_status_;
   std::array<std::uint64_t, kBuckets.size()> buckets_{};  // non-cumulative counts
+  std::int64_t in_flight_ = 0;
   std::uint64_t count_ = 0;
   double sum_ = 0.0;
 };

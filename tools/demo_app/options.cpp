@@ -9,7 +9,8 @@ namespace {
 
 const CLI::Validator kDuration(
     [](std::string& text) -> std::string {
-      return parse_duration(text) ? "" : "'" + text + "' is not a duration (e.g. 250ms, 30s, 1m30s)";
+      return parse_duration(text) ? ""
+                                  : "'" + text + "' is not a duration (e.g. 250ms, 30s, 1m30s)";
     },
     "DURATION");
 
@@ -45,7 +46,8 @@ void bind_options(CLI::App& app, DemoOptions& o) {
 
   add_duration(app, "--crash-after", o.crash_after,
                "Exit abruptly with status 1 after this uptime (0s: never)");
-  add_duration(app, "--slow-start", o.slow_start, "Answer 503 (and /healthz 503) until this uptime");
+  add_duration(app, "--slow-start", o.slow_start,
+               "Answer 503 (and /healthz 503) until this uptime");
   app.add_flag("--fail-readiness", o.fail_readiness, "/healthz always answers 503");
 
   app.add_option("--memory-growth", o.memory_growth, "Bytes retained per request (a leak)")

@@ -19,18 +19,18 @@ struct DemoOptions {
   std::size_t threads = 2;
   std::string version = "dev";
 
-  double error_rate = 0.0;  // fraction of application requests answered 500
-  Duration error_after = 0ms;  // the error rate applies only from this uptime on
+  double error_rate = 0.0;            // fraction of application requests answered 500
+  Duration error_after = 0ms;         // the error rate applies only from this uptime on
   std::optional<std::uint64_t> seed;  // unset: a random seed per process
 
-  Duration latency = 0ms;  // added to every application request
+  Duration latency = 0ms;         // added to every application request
   Duration latency_jitter = 0ms;  // plus a uniform draw in [0, jitter]
 
-  Duration crash_after = 0ms;  // 0: never; else the process _exits(1) after this uptime
-  Duration slow_start = 0ms;  // everything but /metrics answers 503 until this uptime
+  Duration crash_after = 0ms;   // 0: never; else the process _exits(1) after this uptime
+  Duration slow_start = 0ms;    // everything but /metrics answers 503 until this uptime
   bool fail_readiness = false;  // /healthz always 503
 
-  std::size_t memory_growth = 0;  // bytes retained per application request (a leak)
+  std::size_t memory_growth = 0;        // bytes retained per application request (a leak)
   std::size_t memory_cap = 256u << 20;  // the leak stops growing here
 
   bool exit_with_parent = false;  // PR_SET_PDEATHSIG: die with the process that started us

@@ -61,20 +61,20 @@ void Server::stop() {
 }
 
 void Server::accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](const boost::system::error_code& ec,
-                                                        tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      auto session = std::make_shared<Session>(std::move(socket), app_, started_, stopping_);
-      {
-        std::lock_guard lock(sessions_mutex_);
-        std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
-        sessions_.push_back(session);
-      }
-      session->start();
-    }
-    accept();
-  });
+  acceptor_.async_accept(
+      asio::make_strand(io_), [this](const boost::system::error_code& ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+        if (!ec) {
+          auto session = std::make_shared<Session>(std::move(socket), app_, started_, stopping_);
+          {
+            std::lock_guard lock(sessions_mutex_);
+            std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
+            sessions_.push_back(session);
+          }
+          session->start();
+        }
+        accept();
+      });
 }
 
 void Server::shut_down() {

@@ -48,10 +48,9 @@ void Session::read() {
   parser_.emplace();
   parser_->body_limit(kBodyLimit);
   stream_.expires_after(kIdleTimeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                     self->on_read(ec);
-                   });
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void Session::on_read(beast::error_code ec) {
@@ -60,7 +59,7 @@ void Session::on_read(beast::error_code ec) {
   busy_ = true;
   arrived_ = std::chrono::steady_clock::now();
   request_ = parser_->release();
-  const Duration delay = DemoApp::is_application_request(request_) ? app_.draw_latency() : 0ms;
+  const Duration delay = app_.admit(request_);
   if (delay <= 0ms) return respond();
   delay_.expires_after(delay);
   delay_.async_wait([self = shared_from_this()](beast::error_code) { self->respond(); });
