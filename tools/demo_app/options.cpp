@@ -1,6 +1,7 @@
 #include "tools/demo_app/options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/ip/address.hpp>
 
 #include "manifests/duration.hpp"
 
@@ -14,6 +15,14 @@ const CLI::Validator kDuration(
     },
     "DURATION");
 
+const CLI::Validator kAddress(
+    [](std::string& text) -> std::string {
+      boost::system::error_code ec;
+      boost::asio::ip::make_address(text, ec);
+      return ec ? "'" + text + "' is not an IPv4 or IPv6 address" : "";
+    },
+    "ADDRESS");
+
 void add_duration(CLI::App& app, const std::string& name, Duration& target,
                   const std::string& help) {
   app.add_option_function<std::string>(
@@ -25,7 +34,9 @@ void add_duration(CLI::App& app, const std::string& name, Duration& target,
 }  // namespace
 
 void bind_options(CLI::App& app, DemoOptions& o) {
-  app.add_option("--listen-address", o.listen_address, "Address to bind")->capture_default_str();
+  app.add_option("--listen-address", o.listen_address, "Address to bind")
+      ->check(kAddress)
+      ->capture_default_str();
   app.add_option("--port", o.port, "Port to bind; 0 picks a free one")->capture_default_str();
   app.add_option("--threads", o.threads, "I/O threads")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
