@@ -17,5 +17,6 @@ enum ExitCode : int {
 // Registered in main.cpp, one line each:
 // void add_<name>_command(CLI::App& app, int& exit_code);
 void add_validate_command(CLI::App& app, int& exit_code);
+void add_plan_command(CLI::App& app, int& exit_code);
 
 }  // namespace rollguard::cli

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "rollguard 0.1.0");
   int exit_code = rollguard::cli::kSucceeded;
   rollguard::cli::add_validate_command(app, exit_code);
+  rollguard::cli::add_plan_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -34,6 +34,9 @@ void add_duration(CLI::App& app, const std::string& name, Duration& target,
 }  // namespace
 
 void bind_options(CLI::App& app, DemoOptions& o) {
+  // A version's behaviour can live in a file (`--config examples/demo/{{version}}.ini`), so
+  // that one argv template in a manifest starts a healthy stable and a failing canary.
+  app.set_config("--config", "", "Read flags from an INI/TOML file (key = value, no dashes)");
   app.add_option("--listen-address", o.listen_address, "Address to bind")
       ->check(kAddress)
       ->capture_default_str();

@@ -1,0 +1,65 @@
+#include "controller/cli/event_printer.hpp"
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "strategies/program_builder.hpp"
+
+namespace rollguard::cli {
+
+std::string format_time(TimePoint t) {
+  const auto ms = t.time_since_epoch().count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[40];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buffer, static_cast<int>(ms % 1000));
+  return out;
+}
+
+namespace {
+
+std::string traffic(const TrafficSplit& s) {
+  std::string out = "stable " + format_weight(s.stable) + "% canary " + format_weight(s.canary) + "%";
+  if (s.baseline > 0) out += " baseline " + format_weight(s.baseline) + "%";
+  return out;
+}
+
+}  // namespace
+
+void EventPrinter::event(const std::string& rollout, const Event& e, const RolloutState& s) {
+  std::lock_guard lock(mutex_);
+  if (mode_ == Mode::Json) {
+    out_ << nlohmann::json{{"time", format_time(e.at)},  {"rollout", rollout},
+                           {"kind", to_string(e.kind)},  {"phase", to_string(e.phase)},
+                           {"step", e.step},             {"reason", e.reason},
+                           {"actor", e.actor},           {"traffic", traffic(s.applied)}}
+                .dump()
+         << std::endl;
+    return;
+  }
+  out_ << format_time(e.at) << " " << rollout << " " << to_string(e.phase) << ": " << e.reason;
+  if (e.kind == EventKind::StepStarted) out_ << " [" << traffic(s.applied) << "]";
+  out_ << std::endl;
+}
+
+void EventPrinter::summary(const std::string& rollout, const RolloutState& s, int exit_code) {
+  std::lock_guard lock(mutex_);
+  if (mode_ == Mode::Json) {
+    out_ << nlohmann::json{{"summary", true},         {"rollout", rollout},
+                           {"phase", to_string(s.phase)}, {"knownGood", s.knownGood},
+                           {"canary", s.canaryVersion}, {"reason", s.message},
+                           {"traffic", traffic(s.applied)}, {"exitCode", exit_code}}
+                .dump()
+         << std::endl;
+    return;
+  }
+  out_ << "== " << rollout << ": " << to_string(s.phase) << " — " << s.message << "\n"
+       << "   known-good " << s.knownGood << ", traffic " << traffic(s.applied) << ", exit "
+       << exit_code << std::endl;
+}
+
+}  // namespace rollguard::cli

@@ -1,0 +1,190 @@
+#include "controller/reconciler.hpp"
+
+#include <algorithm>
+
+namespace rollguard {
+namespace {
+
+std::size_t slot(Role r) {
+  return static_cast<std::size_t>(r);
+}
+
+void earliest(std::optional<TimePoint>& into, std::optional<TimePoint> t) {
+  if (t && (!into || *t < *into)) into = t;
+}
+
+}  // namespace
+
+Reconciler::Reconciler(ReconcilerParts parts, EventSink on_event)
+    : parts_(std::move(parts)), on_event_(std::move(on_event)), machine_(*parts_.spec) {}
+
+Reconciler::~Reconciler() {
+  *alive_ = false;
+}
+
+const std::vector<std::string>& Reconciler::endpoints(Role role) const {
+  return endpoints_[slot(role)];
+}
+
+void Reconciler::start(const std::string& known_good) {
+  state_ = machine_.begin(known_good, now());
+  on_event_(Event{now(), EventKind::PhaseChanged, Phase::Pending, 0, state_.message, {}}, state_);
+
+  AnalysisEnvironment env = parts_.analysis;
+  env.spec = parts_.spec;
+  env.stable_version = state_.stableVersion;
+  env.canary_version = state_.canaryVersion;
+  env.post = parts_.post;
+  env.endpoint_of = [this](Role role) {
+    const auto& e = endpoints_[slot(role)];
+    return e.empty() ? std::string{} : e.front();
+  };
+  analyses_ = std::make_unique<AnalysisRunner>(
+      std::move(env), [this](const std::string& id) { feed(AnalysisProgress{id}); },
+      [this](const std::string& id, Verdict v, const std::string& why) {
+        feed(AnalysisCompleted{id, v, why});
+      });
+  if (parts_.prober && !parts_.spec->probes.empty()) {
+    probes_ = std::make_unique<ProbeLoop>(parts_.spec->probes, *parts_.prober, parts_.post,
+                                          [this](Role role, const std::string& why) {
+                                            feed(ProbeFailed{role, why});
+                                          });
+  }
+  auto alive = alive_;
+  parts_.targets->on_report([this, alive](const TargetReport& report) {
+    parts_.post([this, alive, report] {
+      if (*alive) on_target(report);
+    });
+  });
+  reconcile();
+}
+
+MachineOutcome Reconciler::command(const OperatorCommand& command) {
+  MachineOutcome out = machine_.apply(state_, command, now());
+  for (const Event& e : out.events) on_event_(e, state_);
+  reconcile();
+  return out;
+}
+
+bool Reconciler::settled() const {
+  if (!is_terminal(state_.phase)) return false;
+  if (state_.phase == Phase::Failed) return true;
+  const Plan p = plan();
+  for (Role role : kRoles)
+    if (p.instances[role] == 0 && !endpoints_[slot(role)].empty()) return false;
+  return !routing_;
+}
+
+void Reconciler::feed(const MachineInput& input) {
+  MachineOutcome out = machine_.apply(state_, input, now());
+  for (const Event& e : out.events) on_event_(e, state_);
+  reconcile();
+}
+
+// Driver callbacks may feed the machine while we act; act again until nothing changes.
+void Reconciler::reconcile() {
+  if (reconciling_) {
+    again_ = true;
+    return;
+  }
+  reconciling_ = true;
+  do {
+    again_ = false;
+    const Plan p = plan();
+    if (state_.phase != Phase::Failed) {  // a person must act; the controller holds still
+      scale_targets(p);
+      route_traffic(p);
+    }
+    run_analyses(p);
+    watch_probes();
+  } while (again_);
+  reconciling_ = false;
+  wake();
+}
+
+void Reconciler::scale_targets(const Plan& p) {
+  for (Role role : kRoles) {
+    const std::string& version = role == Role::Canary ? state_.canaryVersion : state_.stableVersion;
+    const std::pair<std::string, int> wanted{version, p.instances[role]};
+    if (requested_[slot(role)] == wanted) continue;
+    requested_[slot(role)] = wanted;
+    parts_.targets->scale(role, version, wanted.second);
+  }
+}
+
+void Reconciler::route_traffic(const Plan& p) {
+  RouteTable table{p.traffic, p.preview, endpoints_[0], endpoints_[1], endpoints_[2]};
+  for (Role role : kRoles) {  // never send traffic to a role with nowhere to go
+    if (p.traffic[role] > 0 && endpoints_[slot(role)].empty()) return;
+  }
+  if (p.preview && endpoints_[slot(Role::Canary)].empty()) return;
+  // A rollback is confirmed anew even when the table looks unchanged.
+  const bool rolling_back = state_.phase == Phase::RollingBack;
+  const bool stale = !confirmed_ || !(*confirmed_ == table) ||
+                     (rolling_back && confirmed_at_ < state_.rollbackStartedAt);
+  if (!stale || routing_ || (router_retry_at_ && now() < *router_retry_at_)) return;
+  router_retry_at_.reset();
+  if (!parts_.router) {  // traffic `none`: replica counts are the split
+    confirmed_ = table;
+    confirmed_at_ = now();
+    return feed(TrafficApplied{table.split, table.preview});
+  }
+  routing_ = true;
+  auto alive = alive_;
+  parts_.router->apply(table, [this, alive, table](std::string error) {
+    parts_.post([this, alive, table, error = std::move(error)] {
+      if (!*alive) return;
+      routing_ = false;
+      if (!error.empty()) {
+        confirmed_.reset();
+        router_retry_at_ = now() + parts_.router_retry;
+        return feed(TrafficFailed{error});
+      }
+      confirmed_ = table;
+      confirmed_at_ = now();
+      feed(TrafficApplied{table.split, table.preview});
+    });
+  });
+}
+
+void Reconciler::run_analyses(const Plan& p) {
+  for (const std::string& id : analyses_->running_ids()) {
+    const bool wanted = std::any_of(p.analyses.begin(), p.analyses.end(),
+                                    [&](const AnalysisRequest& a) { return a.id == id; });
+    if (!wanted) analyses_->stop(id);
+  }
+  for (const AnalysisRequest& a : p.analyses)
+    if (!analyses_->running(a.id) && !state_.verdicts.contains(a.id)) analyses_->start(a, now());
+}
+
+void Reconciler::watch_probes() {
+  if (!probes_) return;
+  const bool active = state_.phase == Phase::Pending || state_.phase == Phase::Progressing ||
+                      state_.phase == Phase::Paused;
+  if (!active) return probes_->stop_all();
+  probes_->watch(Role::Canary, endpoints_[slot(Role::Canary)], now());
+  probes_->watch(Role::Baseline, endpoints_[slot(Role::Baseline)], now());
+}
+
+void Reconciler::wake() {
+  std::optional<TimePoint> next = plan().wakeAt;
+  earliest(next, analyses_->next_due());
+  if (probes_) earliest(next, probes_->next_due());
+  earliest(next, router_retry_at_);
+  if (!next) return;
+  auto alive = alive_;
+  parts_.waker->wake_at(*next, [this, alive] {
+    if (!*alive) return;
+    analyses_->poll(now());
+    if (probes_) probes_->poll(now());
+    feed(Tick{});
+  });
+}
+
+void Reconciler::on_target(const TargetReport& report) {
+  endpoints_[slot(report.role)] = report.endpoints;
+  if (!report.failure.empty()) feed(InstancesFailed{report.role, report.failure});
+  feed(InstancesReady{report.role, report.ready});
+}
+
+}  // namespace rollguard

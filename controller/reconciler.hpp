@@ -1,0 +1,84 @@
+#pragma once
+// The reconciler: one rollout, on one strand. It asks the pure state machine what the world
+// should look like (the plan), makes the drivers do it — instances through the target driver,
+// the split through the traffic router, analyses through the analysis runner, probes through
+// the probe loop — and turns what they report back into machine inputs. Every change of the
+// machine is an event handed to `on_event` before anything is acted on.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "controller/analysis_runner.hpp"
+#include "controller/probe_loop.hpp"
+#include "controller/rollout_machine.hpp"
+#include "controller/target_driver.hpp"
+#include "controller/traffic_router.hpp"
+
+namespace rollguard {
+
+// When to look again: a real timer live, the virtual clock in the simulator.
+class Waker {
+ public:
+  virtual ~Waker() = default;
+  virtual void wake_at(TimePoint at, std::function<void()> fn) = 0;  // replaces the previous one
+};
+
+struct ReconcilerParts {
+  const RolloutSpec* spec = nullptr;
+  const Clock* clock = nullptr;
+  Waker* waker = nullptr;
+  TargetDriver* targets = nullptr;
+  TrafficRouter* router = nullptr;  // null: traffic `none` (confirmed as planned)
+  Prober* prober = nullptr;         // null: no probes
+  AnalysisEnvironment analysis;     // spec and versions are filled in by the reconciler
+  std::function<void(std::function<void()>)> post;  // onto the rollout's strand
+  Duration router_retry = 1s;
+};
+
+class Reconciler {
+ public:
+  using EventSink = std::function<void(const Event&, const RolloutState&)>;
+
+  Reconciler(ReconcilerParts parts, EventSink on_event);
+  ~Reconciler();
+
+  void start(const std::string& known_good);
+  // An operator action; refused ones change nothing and are returned with their reason.
+  MachineOutcome command(const OperatorCommand& command);
+
+  const RolloutState& state() const { return state_; }
+  Plan plan() const { return machine_.plan(state_, now()); }
+  // Terminal, and the instances the terminal phase does not need are gone.
+  bool settled() const;
+  const std::vector<std::string>& endpoints(Role role) const;
+
+ private:
+  TimePoint now() const { return parts_.clock->now(); }
+  void feed(const MachineInput& input);
+  void reconcile();
+  void scale_targets(const Plan& plan);
+  void route_traffic(const Plan& plan);
+  void run_analyses(const Plan& plan);
+  void watch_probes();
+  void wake();
+  void on_target(const TargetReport& report);
+
+  ReconcilerParts parts_;
+  EventSink on_event_;
+  RolloutMachine machine_;
+  RolloutState state_;
+  std::unique_ptr<AnalysisRunner> analyses_;
+  std::unique_ptr<ProbeLoop> probes_;
+  std::array<std::vector<std::string>, 3> endpoints_;       // ready, per role
+  std::array<std::pair<std::string, int>, 3> requested_{};  // version and count asked for
+  std::optional<RouteTable> confirmed_;                     // the last table the router confirmed
+  TimePoint confirmed_at_{};
+  bool routing_ = false;  // an apply in flight
+  std::optional<TimePoint> router_retry_at_;
+  bool reconciling_ = false;
+  bool again_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace rollguard
