@@ -45,17 +45,18 @@ class BuiltinRouterServer::Impl {
 
   void accept() {
     Worker& target = *workers[next_worker++ % workers.size()];
-    acceptor->async_accept(target.io(), [this, &target](boost::system::error_code ec,
-                                                        tcp::socket socket) {
-      if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
-      if (!ec) {
-        net::post(target.io(), [&target, s = std::move(socket)]() mutable {
-          if (target.core().draining()) return;
-          std::make_shared<Session>(target, std::move(s))->start();
-        });
-      }
-      accept();
-    });
+    acceptor->async_accept(target.io(),
+                           [this, &target](boost::system::error_code ec, tcp::socket socket) {
+                             if (ec == net::error::operation_aborted || !acceptor->is_open())
+                               return;
+                             if (!ec) {
+                               net::post(target.io(), [&target, s = std::move(socket)]() mutable {
+                                 if (target.core().draining()) return;
+                                 std::make_shared<Session>(target, std::move(s))->start();
+                               });
+                             }
+                             accept();
+                           });
   }
 
   bool drain_and_stop(Duration grace) {
@@ -89,7 +90,9 @@ BuiltinRouterServer::BuiltinRouterServer(RouterOptions options, const Clock& clo
                                          OutcomeSink& sink)
     : impl_(std::make_unique<Impl>(std::move(options), clock, sink)) {}
 
-BuiltinRouterServer::~BuiltinRouterServer() { impl_->drain_and_stop(Duration{0}); }
+BuiltinRouterServer::~BuiltinRouterServer() {
+  impl_->drain_and_stop(Duration{0});
+}
 
 std::optional<std::string> BuiltinRouterServer::start() {
   if (impl_->running) return "already started";
@@ -106,8 +109,12 @@ void BuiltinRouterServer::set_split(const TrafficSplit& split, bool preview) {
   impl_->core.set_split(split, preview);
 }
 
-RouteTable BuiltinRouterServer::routes() const { return impl_->core.routes(); }
+RouteTable BuiltinRouterServer::routes() const {
+  return impl_->core.routes();
+}
 
-bool BuiltinRouterServer::drain_and_stop(Duration grace) { return impl_->drain_and_stop(grace); }
+bool BuiltinRouterServer::drain_and_stop(Duration grace) {
+  return impl_->drain_and_stop(grace);
+}
 
 }  // namespace rollguard

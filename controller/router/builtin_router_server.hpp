@@ -32,8 +32,7 @@ class BuiltinRouterServer {
 
   // "host:port" backends of a role; nullopt on success, else the endpoint that is not valid
   // (nothing changes then). Names are resolved here, never on the request path.
-  [[nodiscard]] std::optional<std::string> set_pools(Role role,
-                                                     std::vector<std::string> endpoints);
+  [[nodiscard]] std::optional<std::string> set_pools(Role role, std::vector<std::string> endpoints);
   // Percent per role (need not sum to 100: weights are relative). `preview` turns on the
   // preview route: a request carrying the preview header goes to the canary pool.
   void set_split(const TrafficSplit& split, bool preview);

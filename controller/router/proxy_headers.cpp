@@ -16,7 +16,9 @@ constexpr std::array kHopByHop{http::field::connection,       http::field::keep_
                                http::field::trailer,          http::field::transfer_encoding,
                                http::field::upgrade};
 
-boost::beast::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
+boost::beast::string_view bsv(std::string_view s) {
+  return {s.data(), s.size()};
+}
 
 }  // namespace
 

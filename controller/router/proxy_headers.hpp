@@ -29,7 +29,7 @@ void prepare_client_response(ProxyResponse& res, Role role, unsigned client_vers
 void set_role_header(ProxyResponse& res, Role role);
 
 // A response the router makes itself (400, 413, 502, 503, 504).
-ProxyResponse router_response(boost::beast::http::status status, unsigned version,
-                              bool keep_alive, std::string_view reason);
+ProxyResponse router_response(boost::beast::http::status status, unsigned version, bool keep_alive,
+                              std::string_view reason);
 
 }  // namespace rollguard

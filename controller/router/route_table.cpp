@@ -16,7 +16,8 @@ std::variant<tcp::endpoint, std::string> resolve_endpoint(std::string_view text)
   std::string_view host = text.substr(0, colon);
   const std::string_view port_text = text.substr(colon + 1);
   unsigned port = 0;
-  const auto [end, err] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [end, err] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (err != std::errc{} || end != port_text.data() + port_text.size() || port > 65535)
     return "'" + std::string(text) + "': bad port";
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')

@@ -20,7 +20,7 @@ namespace rollguard {
 // The readable form, as set by the controller and read back for verification.
 struct RouteTable {
   TrafficSplit split;
-  bool preview = false;  // the preview header routes to the canary pool
+  bool preview = false;                           // the preview header routes to the canary pool
   std::array<std::vector<std::string>, 3> pools;  // "host:port" per role, indexed by Role
   std::uint64_t generation = 0;                   // bumps on every change
   const std::vector<std::string>& pool(Role r) const { return pools[static_cast<int>(r)]; }

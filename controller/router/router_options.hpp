@@ -11,14 +11,14 @@ namespace rollguard {
 struct RouterOptions {
   std::string listen = "127.0.0.1:0";  // "host:port"; port 0 picks a free one
   std::string previewHeader = "X-Rollguard-Preview";
-  Duration upstreamTimeout = 30s;  // connect + send + whole response, per request
-  Duration headerTimeout = 10s;    // from the first byte of a request to the end of its headers
-  Duration idleTimeout = 60s;      // between requests on a kept-alive client connection; also
-                                   // bounds the request body upload and the response write
-  std::size_t bodyLimit = 8 << 20;            // request body; larger -> 413 and close
-  std::size_t responseBodyLimit = 64 << 20;   // upstream body; larger -> 502
-  std::size_t maxIdlePerUpstream = 64;        // kept-alive upstream connections per thread
-  int threads = 2;                            // I/O threads, each with its own event loop
+  Duration upstreamTimeout = 30s;   // connect + send + whole response, per request
+  Duration headerTimeout = 10s;     // from the first byte of a request to the end of its headers
+  Duration idleTimeout = 60s;       // between requests on a kept-alive client connection; also
+                                    // bounds the request body upload and the response write
+  std::size_t bodyLimit = 8 << 20;  // request body; larger -> 413 and close
+  std::size_t responseBodyLimit = 64 << 20;  // upstream body; larger -> 502
+  std::size_t maxIdlePerUpstream = 64;       // kept-alive upstream connections per thread
+  int threads = 2;                           // I/O threads, each with its own event loop
 };
 
 // The router as the manifest describes it (traffic.builtin + traffic.previewHeader).

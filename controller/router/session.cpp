@@ -71,12 +71,12 @@ void Session::wait_request() {
   // the first byte of the next request.
   idle_ = true;
   client_.expires_after(options_.idleTimeout);
-  client_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
-                                                     beast::error_code ec, std::size_t n) {
-    self->buffer_.commit(n);
-    if (ec) return self->close();
-    self->read_header();
-  });
+  client_.async_read_some(buffer_.prepare(4096),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->buffer_.commit(n);
+                            if (ec) return self->close();
+                            self->read_header();
+                          });
 }
 
 void Session::read_header() {
@@ -107,12 +107,11 @@ void Session::on_header(beast::error_code ec) {
   if (expect != parser_->get().end() && beast::iequals(expect->value(), "100-continue") &&
       !parser_->is_done()) {
     client_.expires_after(options_.idleTimeout);
-    return net::async_write(
-        client_, net::buffer(kContinue.data(), kContinue.size()),
-        [self = shared_from_this()](beast::error_code ec, std::size_t) {
-          if (ec) return self->close();
-          self->read_body();
-        });
+    return net::async_write(client_, net::buffer(kContinue.data(), kContinue.size()),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->read_body();
+                            });
   }
   if (parser_->is_done()) return on_request({});
   read_body();
@@ -214,8 +213,8 @@ void Session::retry_or_fail(beast::error_code ec) {
 void Session::on_upstream_response(beast::error_code ec) {
   if (ec) return retry_or_fail(ec);
   const auto latency = elapsed();
-  const bool reusable = upstream_parser_->keep_alive() && upstream_buffer_.size() == 0 &&
-                        !core_.draining();
+  const bool reusable =
+      upstream_parser_->keep_alive() && upstream_buffer_.size() == 0 && !core_.draining();
   ProxyResponse res = upstream_parser_->release();
   upstream_parser_.reset();
   if (reusable) {
