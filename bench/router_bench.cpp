@@ -81,6 +81,32 @@ class FastBackend {
   tcp::acceptor acceptor_;
 };
 
+// All backends on one event loop with its own threads; stopped and joined on scope exit.
+class BackendFarm {
+ public:
+  BackendFarm(int backends, int threads) : guard_(net::make_work_guard(io_)) {
+    for (int i = 0; i < backends; ++i) {
+      servers_.push_back(std::make_unique<FastBackend>(io_));
+      ports.push_back(servers_.back()->port());
+      endpoints.push_back("127.0.0.1:" + std::to_string(ports.back()));
+    }
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
+  }
+  ~BackendFarm() {
+    guard_.reset();
+    io_.stop();
+    for (auto& t : threads_) t.join();
+  }
+  std::vector<unsigned short> ports;
+  std::vector<std::string> endpoints;
+
+ private:
+  net::io_context io_;
+  net::executor_work_guard<net::io_context::executor_type> guard_;
+  std::vector<std::unique_ptr<FastBackend>> servers_;
+  std::vector<std::thread> threads_;
+};
+
 class CountingSink final : public OutcomeSink {
  public:
   void record(const RequestOutcome& o) override {
@@ -124,7 +150,7 @@ class Haproxy {
     std::filesystem::create_directories(dir_);
     const auto cfg = dir_ / "haproxy.cfg";
     std::ofstream out(cfg);
-    out << "global\n  nbthread " << threads << "\n  maxconn 20000\n"
+    out << "global\n  nbthread " << threads << "\n  maxconn 4096\n"
         << "defaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n"
         << "  timeout server 30s\n  option http-keep-alive\n  http-reuse always\n"
         << "frontend fe\n  bind 127.0.0.1:" << port << "\n  default_backend be\n"
@@ -217,18 +243,9 @@ int main(int argc, char** argv) {
   app.add_option("--haproxy-threads", haproxy_threads, "HAProxy nbthread");
   CLI11_PARSE(app, argc, argv);
 
-  net::io_context backend_io;
-  std::vector<std::unique_ptr<FastBackend>> servers;
-  std::vector<unsigned short> ports;
-  std::vector<std::string> endpoints;
-  for (int i = 0; i < backends; ++i) {
-    servers.push_back(std::make_unique<FastBackend>(backend_io));
-    ports.push_back(servers.back()->port());
-    endpoints.push_back("127.0.0.1:" + std::to_string(ports.back()));
-  }
-  auto guard = net::make_work_guard(backend_io);
-  std::vector<std::thread> backend_pool;
-  for (int i = 0; i < backend_threads; ++i) backend_pool.emplace_back([&] { backend_io.run(); });
+  BackendFarm farm(backends, backend_threads);
+  const auto& ports = farm.ports;
+  const auto& endpoints = farm.endpoints;
 
   SystemClock clock;
   CountingSink sink;
@@ -284,8 +301,5 @@ int main(int argc, char** argv) {
   std::printf("router outcomes recorded: %ld (%ld failed)\n", sink.count, sink.failures);
 
   router.drain_and_stop(Duration{1000});
-  guard.reset();
-  backend_io.stop();
-  for (auto& t : backend_pool) t.join();
   return 0;
 }
