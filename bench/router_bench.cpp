@@ -5,6 +5,7 @@
 // Needs `haproxy` and `wrk` on PATH (tools/setup installs both).
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -107,6 +109,71 @@ class BackendFarm {
   std::vector<std::thread> threads_;
 };
 
+// The farm in a child process, so that the router's CPU time is this process's alone.
+class BackendProcess {
+ public:
+  BackendProcess(int backends, int threads) {
+    int ports_pipe[2], control_pipe[2];
+    if (pipe(ports_pipe) != 0 || pipe(control_pipe) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      close(ports_pipe[0]);
+      close(control_pipe[1]);
+      {
+        BackendFarm farm(backends, threads);
+        for (auto p : farm.ports)
+          if (write(ports_pipe[1], &p, sizeof p) != sizeof p) _exit(1);
+        close(ports_pipe[1]);
+        char byte;
+        while (read(control_pipe[0], &byte, 1) > 0) {
+        }
+      }
+      _exit(0);
+    }
+    close(ports_pipe[1]);
+    close(control_pipe[0]);
+    control_ = control_pipe[1];
+    unsigned short p;
+    while (static_cast<int>(ports.size()) < backends &&
+           read(ports_pipe[0], &p, sizeof p) == sizeof p) {
+      ports.push_back(p);
+      endpoints.push_back("127.0.0.1:" + std::to_string(p));
+    }
+    close(ports_pipe[0]);
+  }
+  ~BackendProcess() {
+    if (control_ >= 0) close(control_);  // EOF: the child stops its farm and exits
+    if (pid_ > 0) waitpid(pid_, nullptr, 0);
+  }
+  std::vector<unsigned short> ports;
+  std::vector<std::string> endpoints;
+
+ private:
+  pid_t pid_ = -1;
+  int control_ = -1;
+};
+
+// CPU seconds (user + system) this process has used.
+double self_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds of another process, from /proc/<pid>/stat (utime and stime, in clock ticks).
+double process_cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close_paren + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i)  // field 3 is the state
+    if (i == 14 || i == 15) ticks += std::stod(field);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 class CountingSink final : public OutcomeSink {
  public:
   void record(const RequestOutcome& o) override {
@@ -172,6 +239,7 @@ class Haproxy {
     std::filesystem::remove_all(dir_, ec);
   }
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
@@ -182,6 +250,7 @@ class Haproxy {
 struct WrkResult {
   double rps = 0;
   double p99_ms = 0;
+  long requests = 0;
   long non_2xx = 0;
   long socket_errors = 0;
   std::string raw;
@@ -210,6 +279,7 @@ std::optional<WrkResult> run_wrk(unsigned short port, int threads, int connectio
     return std::nullopt;
   if (std::regex_search(r.raw, m, std::regex(R"(\n\s*99%\s+([0-9.]+)(us|ms|s|m)\b)")))
     r.p99_ms = to_ms(std::stod(m[1]), m[2]);
+  if (std::regex_search(r.raw, m, std::regex(R"((\d+) requests in)"))) r.requests = std::stol(m[1]);
   if (std::regex_search(r.raw, m, std::regex(R"(Non-2xx or 3xx responses:\s+(\d+))")))
     r.non_2xx = std::stol(m[1]);
   if (std::regex_search(
@@ -241,9 +311,15 @@ int main(int argc, char** argv) {
   app.add_option("--backend-threads", backend_threads, "threads serving all backends");
   app.add_option("--router-threads", router_threads, "built-in router I/O threads");
   app.add_option("--haproxy-threads", haproxy_threads, "HAProxy nbthread");
+  bool verbose = false;
+  app.add_flag("--verbose", verbose, "print wrk's own output");
   CLI11_PARSE(app, argc, argv);
 
-  BackendFarm farm(backends, backend_threads);
+  BackendProcess farm(backends, backend_threads);
+  if (static_cast<int>(farm.ports.size()) != backends) {
+    std::cerr << "backends did not start\n";
+    return 1;
+  }
   const auto& ports = farm.ports;
   const auto& endpoints = farm.endpoints;
 
@@ -273,31 +349,40 @@ int main(int argc, char** argv) {
             << backends << " backends (" << backend_threads << " thread), router threads "
             << router_threads << ", haproxy nbthread " << haproxy_threads << ", " << rounds
             << " alternating rounds\n";
-  std::vector<double> rps[2], p99[2];
+  std::vector<double> rps[2], p99[2], cpu_us[2];
   const char* names[2] = {"builtin", "haproxy"};
   const unsigned short targets[2] = {router.port(), haproxy_port};
   for (int round = 0; round < rounds; ++round) {
     for (int t = 0; t < 2; ++t) {
+      auto cpu = [&] { return t == 0 ? self_cpu_seconds() : process_cpu_seconds(haproxy.pid()); };
+      const double cpu_before = cpu();
       const auto r = run_wrk(targets[t], wrk_threads, connections, duration);
+      const double cpu_used = cpu() - cpu_before;
       if (!r) {
         std::cerr << "wrk failed against " << names[t] << "\n";
         return 1;
       }
+      if (verbose) std::cout << r->raw;
       if (r->non_2xx || r->socket_errors)
         std::cerr << names[t] << ": " << r->non_2xx << " non-2xx, " << r->socket_errors
                   << " socket errors\n";
       rps[t].push_back(r->rps);
       p99[t].push_back(r->p99_ms);
-      std::printf("  round %d %-8s %10.0f req/s  p99 %7.2f ms\n", round + 1, names[t], r->rps,
-                  r->p99_ms);
+      const double us_per_request = r->requests ? cpu_used * 1e6 / r->requests : 0;
+      cpu_us[t].push_back(us_per_request);
+      std::printf("  round %d %-8s %10.0f req/s  p99 %7.2f ms  proxy CPU %5.1f us/req\n", round + 1,
+                  names[t], r->rps, r->p99_ms, us_per_request);
     }
   }
   const double rps_b = median(rps[0]), rps_h = median(rps[1]);
   const double p99_b = median(p99[0]), p99_h = median(p99[1]);
-  std::printf("builtin  %10.0f req/s  p99 %7.2f ms\n", rps_b, p99_b);
-  std::printf("haproxy  %10.0f req/s  p99 %7.2f ms\n", rps_h, p99_h);
+  const double cpu_b = median(cpu_us[0]), cpu_h = median(cpu_us[1]);
+  std::printf("builtin  %10.0f req/s  p99 %7.2f ms  proxy CPU %5.1f us/req\n", rps_b, p99_b, cpu_b);
+  std::printf("haproxy  %10.0f req/s  p99 %7.2f ms  proxy CPU %5.1f us/req\n", rps_h, p99_h, cpu_h);
   std::printf("throughput ratio %.2f (target >= 0.90)  p99 ratio %.2f (target <= 1.20)\n",
               rps_b / rps_h, p99_b / p99_h);
+  std::printf("proxy CPU per request ratio %.2f (lower is cheaper; robust to other load)\n",
+              cpu_b / cpu_h);
   std::printf("router outcomes recorded: %ld (%ld failed)\n", sink.count, sink.failures);
 
   router.drain_and_stop(Duration{1000});
