@@ -46,7 +46,7 @@ class BuiltinRouterServer::Impl {
   void accept() {
     Worker& target = *workers[next_worker++ % workers.size()];
     acceptor->async_accept(target.io(),
-                           [this, &target](boost::system::error_code ec, tcp::socket socket) {
+                           [this, &target](boost::system::error_code ec, Socket socket) {
                              if (ec == net::error::operation_aborted || !acceptor->is_open())
                                return;
                              if (!ec) {

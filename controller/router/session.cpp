@@ -21,7 +21,7 @@ constexpr std::size_t kHeaderLimit = 16 * 1024;
 
 }  // namespace
 
-Session::Session(Worker& worker, tcp::socket socket)
+Session::Session(Worker& worker, Socket socket)
     : worker_(worker),
       core_(worker.core()),
       options_(worker.core().options()),
@@ -35,20 +35,35 @@ Session::~Session() {
 void Session::start() {
   worker_.add(this);
   beast::error_code ec;
-  const auto peer = client_.socket().remote_endpoint(ec);
+  const auto peer = client_.remote_endpoint(ec);
   if (!ec) client_ip_ = peer.address().to_string();
-  client_.socket().set_option(tcp::no_delay(true), ec);
+  client_.set_option(tcp::no_delay(true), ec);
   read_header();
 }
 
 void Session::on_drain() {
-  if (idle_) client_.close();
+  beast::error_code ignored;
+  if (idle_) client_.close(ignored);
+}
+
+void Session::check_deadlines(SteadyTime now) {
+  beast::error_code ignored;
+  if (now >= client_deadline_) {
+    client_deadline_ = SteadyTime::max();
+    client_.close(ignored);  // pending client I/O ends with operation_aborted
+  }
+  if (now >= upstream_deadline_ && upstream_) {
+    upstream_deadline_ = SteadyTime::max();
+    upstream_timed_out_ = true;
+    upstream_->close(ignored);
+  }
 }
 
 void Session::close() {
-  beast::error_code ec;
-  client_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  client_.close();
+  beast::error_code ignored;
+  client_deadline_ = SteadyTime::max();
+  client_.shutdown(tcp::socket::shutdown_send, ignored);
+  client_.close(ignored);
 }
 
 void Session::set_busy(bool busy) {
@@ -70,7 +85,7 @@ void Session::wait_request() {
   // A kept-alive connection may sit quietly for idleTimeout; the header timeout starts with
   // the first byte of the next request.
   idle_ = true;
-  client_.expires_after(options_.idleTimeout);
+  client_deadline(options_.idleTimeout);
   client_.async_read_some(buffer_.prepare(4096),
                           [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                             self->buffer_.commit(n);
@@ -84,7 +99,7 @@ void Session::read_header() {
   parser_.emplace();
   parser_->header_limit(kHeaderLimit);
   parser_->body_limit(options_.bodyLimit);
-  client_.expires_after(options_.headerTimeout);
+  client_deadline(options_.headerTimeout);
   http::async_read_header(
       client_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -96,8 +111,8 @@ void Session::on_header(beast::error_code ec) {
     return reject(http::status::payload_too_large, "request body too large");
   if (ec == http::error::header_limit)
     return reject(http::status::request_header_fields_too_large, "request headers too large");
-  if (ec == beast::error::timeout || ec == http::error::end_of_stream ||
-      ec == net::error::operation_aborted || ec == net::error::eof ||
+  if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+      ec == net::error::bad_descriptor || ec == net::error::eof ||
       ec == net::error::connection_reset)
     return close();
   if (ec) return reject(http::status::bad_request, "malformed request");
@@ -106,7 +121,7 @@ void Session::on_header(beast::error_code ec) {
   const auto expect = parser_->get().find(http::field::expect);
   if (expect != parser_->get().end() && beast::iequals(expect->value(), "100-continue") &&
       !parser_->is_done()) {
-    client_.expires_after(options_.idleTimeout);
+    client_deadline(options_.idleTimeout);
     return net::async_write(client_, net::buffer(kContinue.data(), kContinue.size()),
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
                               if (ec) return self->close();
@@ -118,7 +133,7 @@ void Session::on_header(beast::error_code ec) {
 }
 
 void Session::read_body() {
-  client_.expires_after(options_.idleTimeout);
+  client_deadline(options_.idleTimeout);
   http::async_read(
       client_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
@@ -128,7 +143,7 @@ void Session::on_request(beast::error_code ec) {
   if (ec == http::error::body_limit)
     return reject(http::status::payload_too_large, "request body too large");
   if (ec) return close();
-  client_.expires_never();
+  client_deadline_ = SteadyTime::max();
   request_ = parser_->release();
   client_version_ = request_.version();
   client_keep_alive_ = request_.keep_alive();
@@ -148,7 +163,9 @@ void Session::route() {
     return reply(std::move(res));
   }
   prepare_upstream_request(request_, client_ip_);
-  deadline_ = started_ + options_.upstreamTimeout;
+  // One deadline covers connect, send and the whole response, however many steps it takes.
+  upstream_deadline_ = started_ + options_.upstreamTimeout;
+  upstream_timed_out_ = false;
   retried_ = false;
   if (auto idle = worker_.take_idle(choice_.target->id)) {
     upstream_.emplace(std::move(*idle));
@@ -160,20 +177,17 @@ void Session::route() {
 
 void Session::connect_upstream() {
   reused_ = false;
-  upstream_.emplace(worker_.io());
-  upstream_->expires_at(deadline_);
+  upstream_.emplace(worker_.io().get_executor());
   upstream_->async_connect(choice_.target->endpoint,
                            [self = shared_from_this()](beast::error_code ec) {
-                             if (ec) return self->retry_or_fail(ec);
+                             if (ec) return self->retry_or_fail();
                              beast::error_code ignored;
-                             self->upstream_->socket().set_option(tcp::no_delay(true), ignored);
+                             self->upstream_->set_option(tcp::no_delay(true), ignored);
                              self->send_upstream();
                            });
 }
 
 void Session::send_upstream() {
-  // One deadline covers connect, send and the whole response, however many steps it takes.
-  upstream_->expires_at(deadline_);
   http::async_write(*upstream_, request_,
                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
                       self->on_upstream_sent(ec);
@@ -181,7 +195,7 @@ void Session::send_upstream() {
 }
 
 void Session::on_upstream_sent(beast::error_code ec) {
-  if (ec) return retry_or_fail(ec);
+  if (ec) return retry_or_fail();
   upstream_buffer_.clear();
   upstream_parser_.emplace();
   upstream_parser_->header_limit(kHeaderLimit);
@@ -193,15 +207,16 @@ void Session::on_upstream_sent(beast::error_code ec) {
                    });
 }
 
-void Session::retry_or_fail(beast::error_code ec) {
+void Session::retry_or_fail() {
   const bool nothing_back = !upstream_parser_ || !upstream_parser_->got_some();
   upstream_.reset();
   upstream_parser_.reset();
-  if (reused_ && !retried_ && nothing_back && ec != beast::error::timeout) {
+  const bool timed_out = upstream_timed_out_;
+  if (reused_ && !retried_ && nothing_back && !timed_out) {
     retried_ = true;
     return connect_upstream();
   }
-  const bool timed_out = ec == beast::error::timeout;
+  upstream_deadline_ = SteadyTime::max();
   core_.record(choice_.role, 0, elapsed(), true);
   auto res = router_response(timed_out ? http::status::gateway_timeout : http::status::bad_gateway,
                              client_version_, client_keep_alive_,
@@ -211,14 +226,14 @@ void Session::retry_or_fail(beast::error_code ec) {
 }
 
 void Session::on_upstream_response(beast::error_code ec) {
-  if (ec) return retry_or_fail(ec);
+  if (ec) return retry_or_fail();
   const auto latency = elapsed();
+  upstream_deadline_ = SteadyTime::max();
   const bool reusable =
       upstream_parser_->keep_alive() && upstream_buffer_.size() == 0 && !core_.draining();
   ProxyResponse res = upstream_parser_->release();
   upstream_parser_.reset();
   if (reusable) {
-    upstream_->expires_never();
     worker_.give_back(choice_.target->id, std::move(*upstream_));
   }
   upstream_.reset();
@@ -232,7 +247,7 @@ void Session::reply(ProxyResponse response) {
   request_ = {};
   const bool keep_alive = response_.keep_alive() && !core_.draining();
   response_.keep_alive(keep_alive);
-  client_.expires_after(options_.idleTimeout);
+  client_deadline(options_.idleTimeout);
   http::async_write(client_, response_,
                     [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                       self->on_written(ec, keep_alive);

@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 
 #include "controller/router/proxy_headers.hpp"
@@ -22,7 +22,7 @@ namespace rollguard {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Worker& worker, boost::asio::ip::tcp::socket socket);
+  Session(Worker& worker, Socket socket);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -30,6 +30,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void start();
   // Drain: a connection between requests closes now; a busy one closes after its response.
   void on_drain();
+  // Called by the worker's sweeper: closes the side whose deadline has passed.
+  void check_deadlines(SteadyTime now);
 
  private:
   void wait_request();
@@ -42,18 +44,22 @@ class Session : public std::enable_shared_from_this<Session> {
   void send_upstream();
   void on_upstream_sent(boost::beast::error_code ec);
   void on_upstream_response(boost::beast::error_code ec);
-  void retry_or_fail(boost::beast::error_code ec);
+  void retry_or_fail();  // a failed upstream step: one fresh retry, else 502 or 504
   void reply(ProxyResponse response);
   void on_written(boost::beast::error_code ec, bool keep_alive);
   void reject(boost::beast::http::status status, std::string_view reason);
   void close();
+  void client_deadline(Duration d) { client_deadline_ = std::chrono::steady_clock::now() + d; }
   void set_busy(bool busy);
   Duration elapsed() const;
 
   Worker& worker_;
   RouterCore& core_;
   const RouterOptions& options_;
-  boost::beast::tcp_stream client_;
+  Socket client_;
+  SteadyTime client_deadline_ = SteadyTime::max();
+  SteadyTime upstream_deadline_ = SteadyTime::max();
+  bool upstream_timed_out_ = false;
   boost::beast::flat_buffer buffer_;
   std::string client_ip_;
   bool idle_ = true;  // between requests: a drain may close it at once
@@ -67,9 +73,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_ = false;
 
   RouteChoice choice_;
-  std::chrono::steady_clock::time_point started_;
-  std::chrono::steady_clock::time_point deadline_;
-  std::optional<boost::beast::tcp_stream> upstream_;
+  SteadyTime started_;
+  std::optional<Socket> upstream_;
   bool reused_ = false;
   bool retried_ = false;
   boost::beast::flat_buffer upstream_buffer_;

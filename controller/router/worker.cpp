@@ -6,7 +6,16 @@
 
 namespace rollguard {
 
-Worker::Worker(RouterCore& core) : core_(core) {}
+namespace {
+
+std::chrono::steady_clock::duration sweep_interval(const RouterOptions& o) {
+  const auto shortest = std::min({o.headerTimeout, o.idleTimeout, o.upstreamTimeout});
+  return std::clamp<std::chrono::steady_clock::duration>(shortest / 8, 5ms, 1s);
+}
+
+}  // namespace
+
+Worker::Worker(RouterCore& core) : core_(core), sweep_interval_(sweep_interval(core.options())) {}
 
 Worker::~Worker() {
   stop();
@@ -15,6 +24,7 @@ Worker::~Worker() {
 
 void Worker::run() {
   guard_.emplace(io_.get_executor());
+  sweep();
   thread_ = std::thread([this] { io_.run(); });
 }
 
@@ -53,14 +63,25 @@ RouteChoice Worker::route(bool preview_requested) {
   return choice;
 }
 
-std::optional<boost::beast::tcp_stream> Worker::take_idle(std::uint32_t upstream) {
+void Worker::sweep() {
+  sweeper_.expires_after(sweep_interval_);
+  sweeper_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    const auto now = std::chrono::steady_clock::now();
+    const std::vector<Session*> all(sessions_.begin(), sessions_.end());
+    for (auto* s : all) s->check_deadlines(now);
+    sweep();
+  });
+}
+
+std::optional<Socket> Worker::take_idle(std::uint32_t upstream) {
   if (upstream >= idle_.size() || idle_[upstream].empty()) return std::nullopt;
-  std::optional<boost::beast::tcp_stream> s(std::move(idle_[upstream].back()));
+  std::optional<Socket> s(std::move(idle_[upstream].back()));
   idle_[upstream].pop_back();
   return s;
 }
 
-void Worker::give_back(std::uint32_t upstream, boost::beast::tcp_stream stream) {
+void Worker::give_back(std::uint32_t upstream, Socket stream) {
   if (upstream >= idle_.size()) idle_.resize(upstream + 1);
   auto& pool = idle_[upstream];
   if (pool.size() < core_.options().maxIdlePerUpstream) pool.push_back(std::move(stream));

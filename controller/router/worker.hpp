@@ -3,6 +3,7 @@
 // worker from accept to close, so everything here (the route cache, the weighted picker, the
 // idle upstream connections) is touched by that thread only and needs no lock.
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -10,9 +11,11 @@
 #include <unordered_set>
 #include <vector>
 
+#include <boost/asio/basic_stream_socket.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include "controller/router/router_core.hpp"
 #include "controller/router/weighted_picker.hpp"
@@ -20,6 +23,11 @@
 namespace rollguard {
 
 class Session;
+
+// Sockets bound to the worker's own executor type: no type-erased executor on the hot path.
+using Socket =
+    boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+using SteadyTime = std::chrono::steady_clock::time_point;
 
 // Where one request goes. `target` is empty when the chosen role has no backend.
 struct RouteChoice {
@@ -41,14 +49,15 @@ class Worker {
 
   // ---- on this worker's thread only ----
   RouteChoice route(bool preview_requested);
-  std::optional<boost::beast::tcp_stream> take_idle(std::uint32_t upstream);
-  void give_back(std::uint32_t upstream, boost::beast::tcp_stream stream);
+  std::optional<Socket> take_idle(std::uint32_t upstream);
+  void give_back(std::uint32_t upstream, Socket socket);
   void add(Session* s) { sessions_.insert(s); }
   void remove(Session* s) { sessions_.erase(s); }
   void close_idle_sessions();
 
  private:
   void refresh();
+  void sweep();
 
   RouterCore& core_;
   // Declared before io_: sessions still owned by queued handlers unregister themselves when
@@ -57,7 +66,14 @@ class Worker {
   boost::asio::io_context io_{1};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_;
   // Indexed by UpstreamTarget::id; destroyed before io_.
-  std::vector<std::vector<boost::beast::tcp_stream>> idle_;
+  std::vector<std::vector<Socket>> idle_;
+  // Timeouts are deadlines that sessions store and this one timer checks: no timer operation
+  // per I/O step, at the price of a check interval of a fraction of the shortest timeout.
+  boost::asio::basic_waitable_timer<std::chrono::steady_clock,
+                                    boost::asio::wait_traits<std::chrono::steady_clock>,
+                                    boost::asio::io_context::executor_type>
+      sweeper_{io_.get_executor()};
+  std::chrono::steady_clock::duration sweep_interval_;
 
   std::shared_ptr<const ActiveRoutes> routes_;
   std::uint64_t generation_ = ~std::uint64_t{0};
