@@ -6,7 +6,8 @@
 // connections out round-robin, and a connection stays on its worker. Configuration calls
 // (set_pools, set_split, routes) may come from any thread; a change is published as a new
 // table that each worker picks up on its next request, so a request in flight finishes on the
-// upstream it was given. The sink receives one outcome per routed request, one call at a time.
+// upstream it was given. The sink receives one outcome per routed request, one call at a time;
+// the clock is read from the I/O threads, so it must be safe to read concurrently.
 #include <memory>
 #include <optional>
 #include <string>
