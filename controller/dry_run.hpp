@@ -23,7 +23,7 @@ class DryRun {
   Plan plan() const { return machine.plan(state, clock.now()); }
 
   // Runs to a terminal phase: each analysis completes when its templates would (initialDelay
-  // + (count - 1) intervals, or at the end of its bake) with the verdict `verdict_for` gives
+  // + count intervals, or at the end of its bake) with the verdict `verdict_for` gives
   // (step number, 1-based), and pauses that wait for `promote` are promoted at once.
   void run_to_end(const std::function<Verdict(std::size_t step)>& verdict_for,
                   Duration give_up_after = 24h);

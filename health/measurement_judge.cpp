@@ -2,25 +2,10 @@
 
 #include "health/mann_whitney.hpp"
 #include "health/ratio_judge.hpp"
+#include "manifests/enum_names.hpp"
 
 namespace rollguard {
 namespace {
-
-std::string_view builtin_name(BuiltinQuery q) {
-  switch (q) {
-    case BuiltinQuery::ErrorRate:
-      return "error_rate";
-    case BuiltinQuery::LatencyP50:
-      return "latency_p50";
-    case BuiltinQuery::LatencyP90:
-      return "latency_p90";
-    case BuiltinQuery::LatencyP99:
-      return "latency_p99";
-    case BuiltinQuery::RequestRate:
-      return "request_rate";
-  }
-  return "?";
-}
 
 std::string format_value(const MetricReading& r) {
   if (!r.is_list) return r.value.empty() ? "nothing" : format_number(r.value.front());
@@ -116,7 +101,7 @@ std::string CompiledTemplate::metric_label() const {
   if (spec.synthetic) return "synthetic";
   if (!spec.metric) return "metric";
   if (auto* b = std::get_if<BuiltinMetric>(&*spec.metric))
-    return std::string(builtin_name(b->query));
+    return enum_name(builtin_query_names(), b->query);
   return std::holds_alternative<PrometheusMetric>(*spec.metric) ? "prometheus" : "web";
 }
 

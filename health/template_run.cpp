@@ -25,8 +25,10 @@ TemplateRun::TemplateRun(CompiledTemplate t, TimePoint started, std::optional<Ti
 std::optional<TimePoint> TemplateRun::next_due() const {
   if (verdict_ || (count_ && measured_ >= *count_)) return std::nullopt;
   const AnalysisTemplate& spec = template_.spec;
-  const TimePoint due =
-      last_ ? last_->at + spec.interval.value_or(Duration{0}) : started_ + spec.initialDelay;
+  // A measurement covers the interval that ends at it, so the first one is an interval in:
+  // measuring at the start would judge a window with nothing of the change in it.
+  const Duration interval = spec.interval.value_or(Duration{0});
+  const TimePoint due = last_ ? last_->at + interval : started_ + spec.initialDelay + interval;
   if (ends_at_ && due >= *ends_at_) return std::nullopt;
   return due;
 }

@@ -23,7 +23,8 @@ std::string format_time(TimePoint t) {
 namespace {
 
 std::string traffic(const TrafficSplit& s) {
-  std::string out = "stable " + format_weight(s.stable) + "% canary " + format_weight(s.canary) + "%";
+  std::string out =
+      "stable " + format_weight(s.stable) + "% canary " + format_weight(s.canary) + "%";
   if (s.baseline > 0) out += " baseline " + format_weight(s.baseline) + "%";
   return out;
 }
@@ -33,10 +34,14 @@ std::string traffic(const TrafficSplit& s) {
 void EventPrinter::event(const std::string& rollout, const Event& e, const RolloutState& s) {
   std::lock_guard lock(mutex_);
   if (mode_ == Mode::Json) {
-    out_ << nlohmann::json{{"time", format_time(e.at)},  {"rollout", rollout},
-                           {"kind", to_string(e.kind)},  {"phase", to_string(e.phase)},
-                           {"step", e.step},             {"reason", e.reason},
-                           {"actor", e.actor},           {"traffic", traffic(s.applied)}}
+    out_ << nlohmann::json{{"time", format_time(e.at)},
+                           {"rollout", rollout},
+                           {"kind", to_string(e.kind)},
+                           {"phase", to_string(e.phase)},
+                           {"step", e.step},
+                           {"reason", e.reason},
+                           {"actor", e.actor},
+                           {"traffic", traffic(s.applied)}}
                 .dump()
          << std::endl;
     return;
@@ -49,10 +54,14 @@ void EventPrinter::event(const std::string& rollout, const Event& e, const Rollo
 void EventPrinter::summary(const std::string& rollout, const RolloutState& s, int exit_code) {
   std::lock_guard lock(mutex_);
   if (mode_ == Mode::Json) {
-    out_ << nlohmann::json{{"summary", true},         {"rollout", rollout},
-                           {"phase", to_string(s.phase)}, {"knownGood", s.knownGood},
-                           {"canary", s.canaryVersion}, {"reason", s.message},
-                           {"traffic", traffic(s.applied)}, {"exitCode", exit_code}}
+    out_ << nlohmann::json{{"summary", true},
+                           {"rollout", rollout},
+                           {"phase", to_string(s.phase)},
+                           {"knownGood", s.knownGood},
+                           {"canary", s.canaryVersion},
+                           {"reason", s.message},
+                           {"traffic", traffic(s.applied)},
+                           {"exitCode", exit_code}}
                 .dump()
          << std::endl;
     return;

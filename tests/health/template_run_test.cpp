@@ -103,19 +103,19 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(TemplateRun, SchedulesInitialDelayThenEveryInterval) {
   TemplateRun run = run_of(tmpl(3, 10s));
-  EXPECT_EQ(run.next_due(), kStart + 5s);
+  EXPECT_EQ(run.next_due(), kStart + 15s);  // initialDelay, then the first interval's end
   run.record(at_due(run, Verdict::Successful));
-  EXPECT_EQ(run.next_due(), kStart + 15s);
+  EXPECT_EQ(run.next_due(), kStart + 25s);
   run.record(at_due(run, Verdict::Successful));
   run.record(at_due(run, Verdict::Successful));
   EXPECT_EQ(run.next_due(), std::nullopt);
 }
 
 TEST(TemplateRun, NoMeasurementIsDueAtOrAfterTheEnd) {
-  TemplateRun run = run_of(tmpl(std::nullopt, 10s), kStart + 20s);
-  run.record(at_due(run, Verdict::Successful));  // at 5s
+  TemplateRun run = run_of(tmpl(std::nullopt, 10s), kStart + 30s);
   run.record(at_due(run, Verdict::Successful));  // at 15s
-  EXPECT_EQ(run.next_due(), std::nullopt);       // 25s is past the end
+  run.record(at_due(run, Verdict::Successful));  // at 25s
+  EXPECT_EQ(run.next_due(), std::nullopt);       // 35s is past the end
 }
 
 TEST(TemplateRun, SequentialJudgeStopsABrokenCanaryBetweenMeasurements) {
@@ -158,7 +158,7 @@ TEST(AnalysisRun, IsTheWorstOfItsTemplatesAndFailsEarly) {
       AnalysisRun::start(two_templates(), "step3.0", {"errors", "latency"}, kStart, std::nullopt);
   ASSERT_TRUE(std::holds_alternative<AnalysisRun>(started));
   AnalysisRun run = std::get<AnalysisRun>(std::move(started));
-  EXPECT_EQ(run.next_due(), kStart + 5s);
+  EXPECT_EQ(run.next_due(), kStart + 15s);
   run.templates()[0].record(at_due(run.templates()[0], Verdict::Successful));
   EXPECT_EQ(run.verdict(), std::nullopt);
   run.templates()[1].record(at_due(run.templates()[1], Verdict::Failed));
