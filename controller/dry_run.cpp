@@ -64,10 +64,8 @@ Duration DryRun::analysis_time(const AnalysisRequest& request) const {
     const AnalysisTemplate* t = spec.find_template(name);
     if (!t) continue;
     Duration d = t->initialDelay;
-    if (t->count)
-      d += t->interval.value_or(Duration{0}) * (*t->count - 1);
-    else if (t->interval && request.endsAt)
-      d = *request.endsAt - clock.now();
+    if (t->count) d += t->interval.value_or(Duration{0}) * (*t->count - 1);
+    else if (t->interval && request.endsAt) d = *request.endsAt - clock.now();
     longest = std::max(longest, d);
   }
   if (request.endsAt) longest = std::max(longest, *request.endsAt - clock.now());

@@ -15,7 +15,7 @@ struct TargetReport {
   Role role = Role::Canary;
   int ready = 0;                       // instances of `role` that pass their readiness check
   std::vector<std::string> endpoints;  // "host:port" of the ready ones
-  std::string failure;                 // non-empty: an instance died or never became ready, and why
+  std::string failure;  // non-empty: an instance died or never became ready, and why
 };
 
 class TargetDriver {
