@@ -30,7 +30,7 @@ std::string describe_process_failure(const Argv& argv, const ProcessResult& resu
                                      Duration timeout) {
   if (result.succeeded()) return "";
   std::string out = command_line(argv);
-  if (!result.started) return out + " could not start: " + result.error;
+  if (!result.started) return out + ": " + result.error;
   if (result.timed_out)
     out += " timed out after " + format_duration(timeout);
   else if (result.signal != 0)
