@@ -231,7 +231,9 @@ TEST_P(NginxFailure, ReportsTheCommandAndWhatItSaid) {
       apply(NginxRouter{upstream_file(), c.reload(world_->nginx)}, table({50, 50, 0}));
   EXPECT_TRUE(error.starts_with("nginx " + upstream_file() + ": ")) << error;
   EXPECT_NE(error.find(c.expect), std::string::npos) << error;
-  if (c.file_restored) EXPECT_EQ(router_test::read_text(upstream_file()), before);
+  if (c.file_restored) {
+    EXPECT_EQ(router_test::read_text(upstream_file()), before);
+  }
   // Still serving the old configuration.
   const auto counts = router_test::count_versions(world_->nginx.port, 20);
   EXPECT_EQ(count_of(counts, "1.0.0"), 20) << describe(counts);
