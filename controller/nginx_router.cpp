@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 
 #include "controller/atomic_file.hpp"
@@ -41,12 +43,13 @@ class NginxApply : public std::enable_shared_from_this<NginxApply> {
   void run_test(const Argv& test) {
     run(test, [self = shared_from_this(), test](const ProcessResult& result) {
       if (result.succeeded()) return self->reload();
-      std::string error = "the new upstream file was rejected, previous one restored: " +
-                          describe_process_failure(test, result, self->options_.timeout);
-      if (auto restore = self->restore_previous(); !restore.empty())
-        error = "the new upstream file was rejected and the previous one could not be restored (" +
-                restore + "): " + describe_process_failure(test, result, self->options_.timeout);
-      self->finish(error);
+      const std::string why = describe_process_failure(test, result, self->options_.timeout);
+      const std::string restore = self->restore_previous();
+      self->finish(restore.empty()
+                       ? "config test did not pass, previous upstream file restored: " + why
+                       : "config test did not pass and the previous upstream file could not be "
+                         "restored (" +
+                             restore + "): " + why);
     });
   }
 
@@ -64,7 +67,8 @@ class NginxApply : public std::enable_shared_from_this<NginxApply> {
 
   std::string restore_previous() {
     if (previous_) return write_file_atomically(spec_.upstreamFile, *previous_);
-    if (::unlink(spec_.upstreamFile.c_str()) != 0) return "cannot remove the new file";
+    if (::unlink(spec_.upstreamFile.c_str()) != 0)
+      return std::string("cannot remove the new file: ") + std::strerror(errno);
     return "";
   }
 

@@ -243,20 +243,26 @@ INSTANTIATE_TEST_SUITE_P(
     Failures, NginxFailure,
     ::testing::Values(
         // The config test (derived from the reload command) cannot read the main config.
-        FailureCase{"ConfigRejected",
-                    [](const NginxInstance& n) {
-                      return Argv{kNginx, "-p",    n.dir.path(), "-c", n.dir.file("missing.conf"),
-                                  "-s",   "reload"};
-                    },
-                    "the new upstream file was rejected, previous one restored: `/usr/sbin/nginx",
-                    true},
+        FailureCase{
+            "ConfigRejected",
+            [](const NginxInstance& n) {
+              return Argv{kNginx, "-p",    n.dir.path(), "-c", n.dir.file("missing.conf"),
+                          "-s",   "reload"};
+            },
+            "config test did not pass, previous upstream file restored: `/usr/sbin/nginx -p ",
+            true},
         FailureCase{"ReloadExitsNonZero", [](const NginxInstance&) { return Argv{"false"}; },
                     "reload failed: `false` exited with 1 (no output)"},
-        FailureCase{"ReloadMissing",
+        FailureCase{"TestCannotRun",
                     [](const NginxInstance&) {
                       return Argv{"/nonexistent/nginx", "-s", "reload"};
                     },
-                    "reload failed: `/nonexistent/nginx -s reload`: cannot run"}),
+                    "config test did not pass, previous upstream file restored: "
+                    "`/nonexistent/nginx -t`: cannot run \"/nonexistent/nginx\"",
+                    true},
+        FailureCase{"ReloadMissing",
+                    [](const NginxInstance&) { return Argv{"/nonexistent/reload-nginx"}; },
+                    "reload failed: `/nonexistent/reload-nginx`: cannot run"}),
     [](const auto& info) { return info.param.name; });
 
 TEST_F(NginxRouterTest, ARoleWithTrafficNeedsEndpoints) {
