@@ -1,6 +1,7 @@
 #include "controller/haproxy_plan.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <set>
 
 #include "controller/route_weights.hpp"
 
@@ -45,6 +46,14 @@ HaproxyPlan plan_haproxy(const HaproxyRouter& spec, const RouteTable& table) {
       return plan;
     }
   }
+  // A server under two roles would get two weights, and the read-back could confirm neither.
+  std::set<std::string> seen;
+  for (Role r : kRoles)
+    for (const auto& name : servers_of(spec, r))
+      if (!seen.insert(name).second) {
+        plan.error = "server " + spec.backend + "/" + name + " is listed under more than one role";
+        return plan;
+      }
   const RoleWeights weights = integer_weights(table.split, active, kHaproxyMaxWeight);
   for (Role r : kRoles) {
     const auto& servers = servers_of(spec, r);
