@@ -118,11 +118,22 @@ NginxRouter read_nginx(const Cursor& at) {
   return out;
 }
 
+// The command router fills in every role's share and the preview flag besides {{weight}}
+// (controller/command_router.hpp).
+const std::vector<std::string>& set_weight_templates() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out = argv_templates();
+    for (const char* extra : {"canary", "stable", "baseline", "preview"}) out.push_back(extra);
+    return out;
+  }();
+  return names;
+}
+
 CommandRouter read_command_router(const Cursor& at) {
   MapReader c(at, {"setWeight"});
   CommandRouter out;
   const Cursor argv = c.required("setWeight");
-  if (read_argv(argv, out.setWeight, argv_templates())) {
+  if (read_argv(argv, out.setWeight, set_weight_templates())) {
     bool uses_weight = false;
     for (const std::string& arg : out.setWeight)
       if (arg.find("{{weight}}") != std::string::npos) uses_weight = true;

@@ -815,6 +815,11 @@ INSTANTIATE_TEST_SUITE_P(
                  {{"    builtin: {listen: \"127.0.0.1:8080\"}",
                    "    haproxy: {runtimeApi: \"127.0.0.1:9999\", backend: app, servers: {stable: "
                    "[s1], canary: [s2], baseline: [s3]}}"}}},
+        GoodCase{"CommandRouterWithEveryShare",
+                 kMinimal,
+                 {{"  strategy:",
+                   "  traffic: {command: {setWeight: [\"./w.sh\", \"{{weight}}\", \"{{stable}}\", "
+                   "\"{{canary}}\", \"{{baseline}}\", \"{{preview}}\"]}}\n  strategy:"}}},
         GoodCase{"NginxRouter",
                  kMinimal,
                  {{"  strategy:",

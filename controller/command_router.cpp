@@ -1,0 +1,62 @@
+#include "controller/command_router.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "controller/process_failure.hpp"
+#include "health/argv_template.hpp"
+#include "health/subprocess.hpp"
+
+namespace rollguard {
+
+namespace {
+
+std::string percent(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.3f", std::round(value * 1000) / 1000);
+  std::string text = buffer;
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text == "-0" ? "0" : text;
+}
+
+}  // namespace
+
+StringMap command_router_vars(const RouteTable& table, const StringMap& extra) {
+  StringMap vars = extra;
+  vars["weight"] = percent(table.split.canary);
+  vars["canary"] = percent(table.split.canary);
+  vars["stable"] = percent(table.split.stable);
+  vars["baseline"] = percent(table.split.baseline);
+  vars["preview"] = table.preview ? "true" : "false";
+  return vars;
+}
+
+CommandTrafficRouter::CommandTrafficRouter(CommandRouter spec,
+                                           boost::asio::any_io_executor executor,
+                                           CommandRouterOptions options)
+    : spec_(std::move(spec)),
+      options_(std::move(options)),
+      strand_(boost::asio::make_strand(executor)),
+      jobs_(strand_) {}
+
+void CommandTrafficRouter::apply(const RouteTable& table,
+                                 std::function<void(std::string error)> done) {
+  Argv argv = render_argv(spec_.setWeight, command_router_vars(table, options_.vars));
+  jobs_.submit([argv = std::move(argv), timeout = options_.timeout, strand = strand_,
+                done = std::move(done)](std::function<void()> finished) mutable {
+    if (argv.empty()) {
+      finished();
+      return done("command router: the setWeight command is empty");
+    }
+    run_process(strand, ProcessSpec{argv, {}, 4096}, timeout,
+                [argv, timeout, done = std::move(done),
+                 finished = std::move(finished)](ProcessResult result) {
+                  finished();
+                  const std::string failure = describe_process_failure(argv, result, timeout);
+                  done(failure.empty() ? "" : "command router: " + failure);
+                });
+  });
+}
+
+}  // namespace rollguard
