@@ -95,8 +95,9 @@ int spawn_child(const ProcessSpec& spec, int out_fd, pid_t& pid) {
   dfl.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig)
     if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
-  int null_fd = ::open("/dev/null", O_RDONLY);
-  if (null_fd >= 0 && null_fd != 0) ::dup2(null_fd, 0);
+  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);  // dup2 onto 0 clears the flag
+  if (null_fd > 0) ::dup2(null_fd, 0);
+  if (null_fd == 0) ::fcntl(0, F_SETFD, 0);
   ::dup2(out_fd, 1);
   ::dup2(out_fd, 2);
   if (out_fd == 1 || out_fd == 2) ::fcntl(out_fd, F_SETFD, 0);  // dup2 onto itself keeps CLOEXEC
