@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,8 @@
 #include <cerrno>
 #include <cstring>
 #include <vector>
+
+#include "health/executable_path.hpp"
 
 extern char** environ;
 
@@ -78,6 +81,74 @@ int spawn_child(const ProcessSpec& spec, int out_fd, pid_t& pid) {
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   return rc;
+}
+
+// In the child between fork and exec: only async-signal-safe calls, nothing that allocates
+// (another thread may have held the allocator's lock at the fork). Reports an exec failure's
+// errno on `report_fd` and never returns.
+[[noreturn]] void exec_child(const char* path, char* const* argv, char* const* envp, int out_fd,
+                             int report_fd, pid_t parent) {
+  // Death signal first, then check that the parent did not die before it was armed.
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);
+  ::setpgid(0, 0);
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
+  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);  // dup2 onto 0 clears the flag
+  if (null_fd > 0) ::dup2(null_fd, 0);
+  if (null_fd == 0) ::fcntl(0, F_SETFD, 0);
+  ::dup2(out_fd, 1);
+  ::dup2(out_fd, 2);
+  if (out_fd == 1 || out_fd == 2) ::fcntl(out_fd, F_SETFD, 0);  // dup2 onto itself keeps CLOEXEC
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execve(path, argv, envp);
+  int err = errno;
+  while (::write(report_fd, &err, sizeof err) < 0 && errno == EINTR) {
+  }
+  ::_exit(127);
+}
+
+// fork/exec with the same child set-up as spawn_child, plus the parent-death signal. The
+// command is looked up on PATH here, before the fork. Returns 0 or an errno.
+int fork_child(const ProcessSpec& spec, int out_fd, pid_t& pid) {
+  auto path = find_executable(spec.argv[0], process_search_path());
+  if (!path) return ENOENT;
+  std::vector<std::string> args(spec.argv.begin(), spec.argv.end());
+  auto env = merged_environment(spec.env);
+  auto argv = pointers(args);
+  auto envp = pointers(env);
+  std::array<int, 2> report{};  // close-on-exec: EOF at a successful exec, an errno otherwise
+  if (::pipe2(report.data(), O_CLOEXEC) != 0) return errno;
+  // Signals stay blocked across the fork so that no handler of ours runs in the child before
+  // the dispositions are reset.
+  sigset_t all, saved;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &saved);
+  const pid_t parent = ::getpid();
+  pid = ::fork();
+  if (pid == 0) exec_child(path->c_str(), argv.data(), envp.data(), out_fd, report[1], parent);
+  const int fork_error = errno;
+  ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+  ::close(report[1]);
+  if (pid < 0) {
+    ::close(report[0]);
+    return fork_error;
+  }
+  int exec_error = 0;
+  ssize_t n;
+  do {
+    n = ::read(report[0], &exec_error, sizeof exec_error);
+  } while (n < 0 && errno == EINTR);
+  ::close(report[0]);
+  if (n == static_cast<ssize_t>(sizeof exec_error)) {
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    return exec_error;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -186,7 +257,7 @@ Subprocess Subprocess::spawn(net::any_io_executor executor, const ProcessSpec& s
   if (::pipe2(fds.data(), O_CLOEXEC) != 0)
     return fail(std::string("cannot create a pipe: ") + std::strerror(errno));
   pid_t pid = -1;
-  int rc = spawn_child(spec, fds[1], pid);
+  int rc = spec.die_with_parent ? fork_child(spec, fds[1], pid) : spawn_child(spec, fds[1], pid);
   ::close(fds[1]);
   if (rc != 0) {
     ::close(fds[0]);

@@ -3,6 +3,12 @@
 // process group of its own so that a kill reaches everything it started, with stdout and
 // stderr captured together (the tail is kept). Exit is observed through a pidfd on the
 // caller's executor: no thread waits for a child.
+//
+// `die_with_parent` makes the child get SIGKILL when this process dies, however it dies
+// (Linux PR_SET_PDEATHSIG, set in the child between fork and exec: posix_spawn cannot). The
+// kernel ties it to the *thread* that spawned the child: spawn such children from a thread
+// that lives as long as they should, such as an io_context's thread, never from a short-lived
+// worker. It reaches the child itself; what the child starts is its own business.
 #include <sys/types.h>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -20,6 +26,7 @@ struct ProcessSpec {
   Argv argv;
   StringMap env;                    // added to (and overriding) this process's environment
   std::size_t output_limit = 4096;  // bytes of the output's tail kept
+  bool die_with_parent = false;     // SIGKILL when the spawning thread exits (see above)
 };
 
 struct ProcessResult {
