@@ -92,16 +92,18 @@ std::optional<TimePoint> AnalysisRunner::next_due() const {
 
 void AnalysisRunner::poll(TimePoint now) {
   for (const std::string& id : running_ids()) {
-    auto it = runs_.find(id);
-    if (it == runs_.end()) continue;
-    Active& active = *it->second;
-    feed_sequential(active, now);
-    for (std::size_t i = 0; i < active.run.templates().size(); ++i) {
-      auto due = active.run.templates()[i].next_due();
-      if (!active.pending[i] && due && *due <= now) measure(active, i, *due);
+    // A measurement may conclude the run, which removes it: look it up again each time.
+    auto active = [&]() -> Active* {
+      auto it = runs_.find(id);
+      return it == runs_.end() ? nullptr : it->second.get();
+    };
+    if (Active* a = active()) feed_sequential(*a, now);
+    for (std::size_t i = 0; active() && i < active()->run.templates().size(); ++i) {
+      Active& a = *active();
+      auto due = a.run.templates()[i].next_due();
+      if (!a.pending[i] && due && *due <= now) measure(a, i, *due);
     }
-    if (runs_.contains(id) && active.request.endsAt && now >= *active.request.endsAt)
-      active.run.end();
+    if (Active* a = active(); a && a->request.endsAt && now >= *a->request.endsAt) a->run.end();
     settle(id);
   }
 }

@@ -18,5 +18,6 @@ enum ExitCode : int {
 // void add_<name>_command(CLI::App& app, int& exit_code);
 void add_validate_command(CLI::App& app, int& exit_code);
 void add_plan_command(CLI::App& app, int& exit_code);
+void add_run_command(CLI::App& app, int& exit_code);
 
 }  // namespace rollguard::cli

@@ -46,9 +46,8 @@ void EventPrinter::event(const std::string& rollout, const Event& e, const Rollo
          << std::endl;
     return;
   }
-  out_ << format_time(e.at) << " " << rollout << " " << to_string(e.phase) << ": " << e.reason;
-  if (e.kind == EventKind::StepStarted) out_ << " [" << traffic(s.applied) << "]";
-  out_ << std::endl;
+  out_ << format_time(e.at) << " " << rollout << " " << to_string(e.phase) << ": " << e.reason
+       << std::endl;
 }
 
 void EventPrinter::summary(const std::string& rollout, const RolloutState& s, int exit_code) {

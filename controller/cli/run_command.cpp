@@ -1,0 +1,109 @@
+// `rollguard run FILE [--wait] [--timeout D] [--success-on-pause] [-o json]`: drives one
+// rollout in this process, end to end, and exits like the spec says: 0 Succeeded,
+// 1 RolledBack, 2 invalid, 3 timed out (after restoring the known-good traffic), 4 Failed.
+// Ctrl-C aborts: the known-good version gets all traffic back before the process exits.
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "controller/cli/commands.hpp"
+#include "controller/cli/event_printer.hpp"
+#include "controller/live_rollout.hpp"
+#include "manifests/duration.hpp"
+#include "manifests/rollout_parser.hpp"
+
+namespace rollguard::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+struct RunOptions {
+  std::string file;
+  bool wait = true;
+  std::string timeout;
+  bool success_on_pause = false;
+  std::string output = "text";
+};
+
+int exit_code_for(const RolloutState& s, bool timed_out) {
+  if (timed_out && s.phase != Phase::Failed) return kTimedOut;
+  switch (s.phase) {
+    case Phase::Succeeded:
+      return kSucceeded;
+    case Phase::RolledBack:
+      return kRolledBack;
+    case Phase::Failed:
+      return kFailed;
+    default:
+      return kTimedOut;
+  }
+}
+
+int run(const RunOptions& options) {
+  Parsed<RolloutSpec> parsed = load_rollout_file(options.file);
+  if (!parsed.ok()) {
+    for (const Diagnostic& d : parsed.diagnostics) std::cerr << d.to_string() << "\n";
+    return kUsage;
+  }
+  const RolloutSpec& spec = *parsed.value;
+  if (!spec.stable) {
+    std::cerr << options.file << ": spec.stable.version is required for `rollguard run` (it "
+              << "keeps no store to remember the known-good version; use `serve` for that)\n";
+    return kUsage;
+  }
+  std::optional<Duration> timeout;
+  if (!options.timeout.empty() && !(timeout = parse_duration(options.timeout))) {
+    std::cerr << "--timeout: expected a duration like \"10m\", got \"" << options.timeout << "\"\n";
+    return kUsage;
+  }
+
+  EventPrinter printer(
+      std::cout, options.output == "json" ? EventPrinter::Mode::Json : EventPrinter::Mode::Plain);
+  const std::string name = spec.metadata.name;
+  LiveRollout live(spec, [&](const Event& e, const RolloutState& s) { printer.event(name, e, s); });
+  std::signal(SIGINT, [](int) { g_interrupted = true; });
+  std::signal(SIGTERM, [](int) { g_interrupted = true; });
+  if (auto error = live.start(*spec.stable)) {
+    std::cerr << name << ": " << *error << "\n";
+    return kFailed;
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  bool aborted = false, timed_out = false;
+  RolloutState state;
+  for (;; std::this_thread::sleep_for(50ms)) {
+    state = live.state();
+    if (is_terminal(state.phase) && live.settled()) break;
+    if (options.success_on_pause && state.phase == Phase::Paused && !aborted) break;
+    timed_out = timed_out || (timeout && std::chrono::steady_clock::now() - started > *timeout);
+    if ((g_interrupted || timed_out) && !aborted && !is_terminal(state.phase)) {
+      // This process owns the instances: before it goes, the known-good version serves.
+      live.command(OperatorCommand{Action::Abort, false, g_interrupted ? "ctrl-c" : "timeout"});
+      aborted = true;
+    }
+  }
+  const int code = options.success_on_pause && state.phase == Phase::Paused
+                       ? kSucceeded
+                       : exit_code_for(state, timed_out);
+  live.shutdown();
+  printer.summary(name, state, code);
+  return code;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Drive one rollout in this process, end to end");
+  cmd->add_option("FILE", options->file, "Rollout manifest (YAML or JSON)")->required();
+  cmd->add_flag("--wait", options->wait, "Wait for the end (always so for run)");
+  cmd->add_option("--timeout", options->timeout,
+                  "Give up after this long (restoring the known-good traffic): exit 3");
+  cmd->add_flag("--success-on-pause", options->success_on_pause, "Exit 0 when the rollout pauses");
+  cmd->add_option("-o,--output", options->output, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([options, &exit_code] { exit_code = run(*options); });
+}
+
+}  // namespace rollguard::cli
