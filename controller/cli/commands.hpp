@@ -4,6 +4,8 @@
 // 2 usage or invalid manifest, 3 timed out, 4 Failed or unreachable).
 #include <CLI/CLI.hpp>
 
+#include "manifests/vocabulary.hpp"
+
 namespace rollguard::cli {
 
 enum ExitCode : int {
@@ -13,6 +15,20 @@ enum ExitCode : int {
   kTimedOut = 3,
   kFailed = 4,
 };
+
+// The exit code of a rollout that ended (or stopped waiting) in `phase`.
+inline int exit_code_for(Phase phase) {
+  switch (phase) {
+    case Phase::Succeeded:
+      return kSucceeded;
+    case Phase::RolledBack:
+      return kRolledBack;
+    case Phase::Failed:
+      return kFailed;
+    default:
+      return kTimedOut;
+  }
+}
 
 // Registered in main.cpp, one line each:
 // void add_<name>_command(CLI::App& app, int& exit_code);

@@ -27,19 +27,6 @@ std::string split_text(const TrafficSplit& s) {
   return out;
 }
 
-int exit_code_for(Phase phase) {
-  switch (phase) {
-    case Phase::Succeeded:
-      return kSucceeded;
-    case Phase::RolledBack:
-      return kRolledBack;
-    case Phase::Failed:
-      return kFailed;
-    default:
-      return kTimedOut;
-  }
-}
-
 int run_plan(const PlanOptions& options) {
   Parsed<RolloutSpec> parsed = load_rollout_file(options.file);
   if (!parsed.ok()) {

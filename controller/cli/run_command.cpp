@@ -26,20 +26,6 @@ struct RunOptions {
   std::string output = "text";
 };
 
-int exit_code_for(const RolloutState& s, bool timed_out) {
-  if (timed_out && s.phase != Phase::Failed) return kTimedOut;
-  switch (s.phase) {
-    case Phase::Succeeded:
-      return kSucceeded;
-    case Phase::RolledBack:
-      return kRolledBack;
-    case Phase::Failed:
-      return kFailed;
-    default:
-      return kTimedOut;
-  }
-}
-
 int run(const RunOptions& options) {
   Parsed<RolloutSpec> parsed = load_rollout_file(options.file);
   if (!parsed.ok()) {
@@ -83,9 +69,9 @@ int run(const RunOptions& options) {
       aborted = true;
     }
   }
-  const int code = options.success_on_pause && state.phase == Phase::Paused
-                       ? kSucceeded
-                       : exit_code_for(state, timed_out);
+  const int code = options.success_on_pause && state.phase == Phase::Paused ? kSucceeded
+                   : timed_out && state.phase != Phase::Failed              ? kTimedOut
+                                                               : exit_code_for(state.phase);
   live.shutdown();
   printer.summary(name, state, code);
   return code;
