@@ -1,0 +1,93 @@
+#pragma once
+// What `rollguard serve` does with rollouts, as plain calls: the HTTP API (api/ handlers) is a
+// thin shell over this interface. Every state change is written to the store before the call
+// returns, so an answer the API gives is already durable. Thread-safe: each rollout lives on
+// its own strand inside the implementation; reads come from a snapshot updated on each event.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/event.hpp"
+#include "controller/machine_input.hpp"
+#include "manifests/rollout_spec.hpp"
+#include "strategies/rollout_state.hpp"
+
+namespace rollguard {
+
+// One rollout as the API shows it.
+struct RolloutStatus {
+  std::string name;
+  int revision = 0;  // bumps when a new canary version starts a new rollout
+  RolloutSpec spec;
+  RolloutState state;
+  std::size_t steps = 0;                  // steps of the compiled program
+  std::vector<std::string> analysesRunning;  // ids of the analyses running now
+  TimePoint updatedAt{};
+};
+
+// An event as the store keeps it: numbered per rollout (seq starts at 1, never reused).
+struct StoredEvent {
+  std::string rollout;
+  int revision = 0;
+  std::int64_t seq = 0;
+  Event event;
+};
+
+enum class ApplyOutcome {
+  Created,      // a new rollout name
+  NewRevision,  // a new canary version: a new rollout revision starts from the known-good one
+  Updated,      // same version, other settings: recorded, takes effect on the next revision
+  Unchanged,
+};
+
+struct ApplyResult {
+  ApplyOutcome outcome = ApplyOutcome::Unchanged;
+  RolloutStatus status;
+};
+
+enum class ServiceError {
+  None,
+  NotFound,  // 404
+  Conflict,  // 409: the action is refused in this phase (reason says why)
+};
+
+struct ActionResult {
+  ServiceError error = ServiceError::None;
+  std::string reason;     // one line; set when refused or not found
+  RolloutStatus status;   // after the action (when found)
+};
+
+class RolloutService {
+ public:
+  virtual ~RolloutService() = default;
+
+  // Create or update from a validated manifest; `actor` is the token's name.
+  virtual ApplyResult apply(RolloutSpec spec, const std::string& actor) = 0;
+
+  virtual std::optional<RolloutStatus> get(const std::string& name) const = 0;
+  virtual std::vector<RolloutStatus> list() const = 0;
+
+  // promote [--full] / abort / pause / resume / retry / undo (command.actor says who).
+  virtual ActionResult act(const std::string& name, const OperatorCommand& command) = 0;
+
+  // Stop managing `name`: traffic is left on the known-good version, instances of the
+  // change are torn down, the history stays in the store.
+  virtual ActionResult remove(const std::string& name, const std::string& actor) = 0;
+
+  // The event log of `name` after `after_seq`, oldest first; empty for an unknown name.
+  virtual std::vector<StoredEvent> history(const std::string& name,
+                                           std::int64_t after_seq = 0) const = 0;
+
+  // Every event of every rollout, after it is stored, in order per rollout. The listener
+  // runs on the rollout's strand: it must not block (copy what it needs and return).
+  using Listener = std::function<void(const StoredEvent&, const RolloutStatus&)>;
+  virtual std::uint64_t subscribe(Listener listener) = 0;
+  virtual void unsubscribe(std::uint64_t id) = 0;
+
+  // The store is open and every non-terminal rollout has been re-adopted.
+  virtual bool ready() const = 0;
+};
+
+}  // namespace rollguard
