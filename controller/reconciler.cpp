@@ -118,10 +118,12 @@ void Reconciler::route_traffic(const Plan& p) {
     if (p.traffic[role] > 0 && endpoints_[slot(role)].empty()) return;
   }
   if (p.preview && endpoints_[slot(Role::Canary)].empty()) return;
-  // A rollback is confirmed anew even when the table looks unchanged.
+  // A rollback is confirmed anew even when the table looks unchanged. `<=`: a confirmation
+  // in the same millisecond as the rollback began may have arrived just before it, and one
+  // apply too many is cheap where one too few would leave the rollback unverified.
   const bool rolling_back = state_.phase == Phase::RollingBack;
   const bool stale = !confirmed_ || !(*confirmed_ == table) ||
-                     (rolling_back && confirmed_at_ < state_.rollbackStartedAt);
+                     (rolling_back && confirmed_at_ <= state_.rollbackStartedAt);
   if (!stale || routing_ || (router_retry_at_ && now() < *router_retry_at_)) return;
   router_retry_at_.reset();
   if (!parts_.router) {  // traffic `none`: replica counts are the split

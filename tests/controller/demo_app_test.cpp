@@ -97,6 +97,29 @@ INSTANTIATE_TEST_SUITE_P(
                           "ThirtyPercentSeeded", {"--error-rate", "0.3", "--seed", "42"}, 40, 80}),
     [](const auto& info) { return info.param.name; });
 
+TEST_F(DemoAppTest, ResetRateDropsConnectionsWithoutAnAnswerButNeverTheHealthCheck) {
+  DemoAppProcess& app = add_app();
+  ASSERT_TRUE(app.start({"--reset-rate", "0.5", "--seed", "7"}));
+  int resets = 0, answers = 0;
+  for (int i = 0; i < 100; ++i) {
+    TestHttpClient client(app.port);
+    try {
+      EXPECT_EQ(client.get("/").result_int(), 200u);
+      ++answers;
+    } catch (const boost::system::system_error& e) {
+      EXPECT_TRUE(e.code() == boost::asio::error::connection_reset ||
+                  e.code() == boost::beast::http::error::end_of_stream ||
+                  e.code() == boost::asio::error::eof)
+          << e.code().message();
+      ++resets;
+    }
+  }
+  EXPECT_GE(resets, 25);
+  EXPECT_GE(answers, 25);
+  TestHttpClient health(app.port);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(health.get("/healthz").result_int(), 200u);
+}
+
 TEST_F(DemoAppTest, CartFlow) {
   DemoAppProcess& app = add_app();
   ASSERT_TRUE(app.start({}));

@@ -154,9 +154,17 @@ Response DemoApp::route(const Request& request, Duration uptime) {
 }
 
 bool DemoApp::inject_error(Duration uptime) {
-  if (options_.error_rate <= 0.0 || uptime < options_.error_after) return false;
+  return draw(options_.error_rate, uptime);
+}
+
+bool DemoApp::reset_connection(const Request& request, Duration uptime) {
+  return is_application_request(request) && draw(options_.reset_rate, uptime);
+}
+
+bool DemoApp::draw(double rate, Duration uptime) {
+  if (rate <= 0.0 || uptime < options_.error_after) return false;
   std::lock_guard lock(random_mutex_);
-  return std::uniform_real_distribution<double>(0.0, 1.0)(random_) < options_.error_rate;
+  return std::uniform_real_distribution<double>(0.0, 1.0)(random_) < rate;
 }
 
 void DemoApp::grow_memory() {

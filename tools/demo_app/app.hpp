@@ -34,6 +34,10 @@ class DemoApp {
   // for an application request (then in flight until handled), zero for the others.
   Duration admit(const Request& request);
 
+  // Whether to drop an admitted application request's connection with a TCP reset instead of
+  // answering (--reset-rate): a crashing worker or a proxy timing out, as a client sees it.
+  bool reset_connection(const Request& request, Duration uptime);
+
   // The answer to an admitted `request`, `uptime` after the app started and `elapsed` after
   // the request arrived (the added delay included: it is what the latency histogram
   // observes). Every answer carries X-Version.
@@ -45,6 +49,7 @@ class DemoApp {
   Duration draw_latency();
   Response route(const Request& request, Duration uptime);
   bool inject_error(Duration uptime);
+  bool draw(double rate, Duration uptime);
   void grow_memory();
 
   const DemoOptions options_;

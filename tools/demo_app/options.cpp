@@ -51,7 +51,12 @@ void bind_options(CLI::App& app, DemoOptions& o) {
   app.add_option("--error-rate", o.error_rate, "Fraction (0..1) of requests answered 500")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  add_duration(app, "--error-after", o.error_after, "The error rate applies from this uptime on");
+  add_duration(app, "--error-after", o.error_after,
+               "The error and reset rates apply from this uptime on");
+  app.add_option("--reset-rate", o.reset_rate,
+                 "Fraction (0..1) of requests whose connection is reset without an answer")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   app.add_option("--seed", o.seed, "Seed for the error and jitter draws (default: random)");
 
   add_duration(app, "--latency", o.latency, "Delay added to every application request");

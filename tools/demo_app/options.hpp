@@ -22,6 +22,7 @@ struct DemoOptions {
   double error_rate = 0.0;            // fraction of application requests answered 500
   Duration error_after = 0ms;         // the error rate applies only from this uptime on
   std::optional<std::uint64_t> seed;  // unset: a random seed per process
+  double reset_rate = 0.0;            // fraction of application requests reset (TCP RST, no answer)
 
   Duration latency = 0ms;         // added to every application request
   Duration latency_jitter = 0ms;  // plus a uniform draw in [0, jitter]

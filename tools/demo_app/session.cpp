@@ -59,6 +59,7 @@ void Session::on_read(beast::error_code ec) {
   busy_ = true;
   arrived_ = std::chrono::steady_clock::now();
   request_ = parser_->release();
+  if (app_.reset_connection(request_, since(started_))) return reset();
   const Duration delay = app_.admit(request_);
   if (delay <= 0ms) return respond();
   delay_.expires_after(delay);
@@ -86,6 +87,13 @@ void Session::respond() {
 void Session::on_write(beast::error_code ec, bool keep_alive) {
   if (ec || !keep_alive) return close();
   read();
+}
+
+void Session::reset() {
+  busy_ = false;
+  beast::error_code ignored;
+  stream_.socket().set_option(asio::socket_base::linger(true, 0), ignored);  // close sends RST
+  stream_.socket().close(ignored);
 }
 
 void Session::close() {

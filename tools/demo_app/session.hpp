@@ -35,6 +35,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void respond();
   void on_write(boost::beast::error_code ec, bool keep_alive);
   void close();
+  void reset();  // drop the connection with a TCP reset, no answer
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
