@@ -73,6 +73,14 @@ void AnalysisRunner::start(const AnalysisRequest& request, TimePoint now) {
   runs_[request.id] = std::move(active);
 }
 
+std::vector<TemplateProgress> AnalysisRunner::progress() const {
+  std::vector<TemplateProgress> all;
+  for (const auto& [id, active] : runs_)
+    for (const TemplateRun& t : active->run.templates())
+      all.push_back({id, t.name(), t.measured(), t.last(), t.verdict()});
+  return all;
+}
+
 void AnalysisRunner::stop(const std::string& id) {
   runs_.erase(id);
 }

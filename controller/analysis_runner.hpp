@@ -34,6 +34,15 @@ struct AnalysisEnvironment {
   std::function<void(std::function<void()> work)> post;
 };
 
+// One template of a running analysis, as a live view or the API shows it.
+struct TemplateProgress {
+  std::string analysis;  // the run's id
+  std::string name;      // the template's
+  int measured = 0;
+  std::optional<Measurement> last;
+  std::optional<Verdict> verdict;  // set once the template has concluded
+};
+
 class AnalysisRunner {
  public:
   using Completed = std::function<void(const std::string& id, Verdict, const std::string& why)>;
@@ -46,6 +55,7 @@ class AnalysisRunner {
   void stop(const std::string& id);
   bool running(const std::string& id) const { return runs_.contains(id); }
   std::vector<std::string> running_ids() const;
+  std::vector<TemplateProgress> progress() const;
 
   // Takes every measurement due at `now`; ends runs whose time is up.
   void poll(TimePoint now);

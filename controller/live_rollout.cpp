@@ -73,6 +73,14 @@ RolloutState LiveRollout::state() {
   return on_strand([this] { return reconciler_->state(); });
 }
 
+Plan LiveRollout::plan() {
+  return on_strand([this] { return reconciler_->plan(); });
+}
+
+std::vector<TemplateProgress> LiveRollout::analyses() {
+  return on_strand([this] { return reconciler_->analyses(); });
+}
+
 bool LiveRollout::settled() {
   return on_strand([this] { return reconciler_->settled(); });
 }

@@ -31,6 +31,8 @@ class LiveRollout {
   // Snapshot of the state, read on the strand.
   RolloutState state();
   bool settled();
+  Plan plan();
+  std::vector<TemplateProgress> analyses();
   MachineOutcome command(const OperatorCommand& command);
 
   // Stops every instance and the router, then the threads.

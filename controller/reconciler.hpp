@@ -52,6 +52,7 @@ class Reconciler {
   // Terminal, and the instances the terminal phase does not need are gone.
   bool settled() const;
   const std::vector<std::string>& endpoints(Role role) const;
+  std::vector<TemplateProgress> analyses() const { return analyses_->progress(); }
 
  private:
   TimePoint now() const { return parts_.clock->now(); }

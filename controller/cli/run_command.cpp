@@ -2,16 +2,22 @@
 // rollout in this process, end to end, and exits like the spec says: 0 Succeeded,
 // 1 RolledBack, 2 invalid, 3 timed out (after restoring the known-good traffic), 4 Failed.
 // Ctrl-C aborts: the known-good version gets all traffic back before the process exits.
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "controller/cli/commands.hpp"
 #include "controller/cli/event_printer.hpp"
+#include "controller/cli/live_view.hpp"
 #include "controller/live_rollout.hpp"
 #include "manifests/duration.hpp"
 #include "manifests/rollout_parser.hpp"
+#include "strategies/program.hpp"
 
 namespace rollguard::cli {
 namespace {
@@ -46,8 +52,30 @@ int run(const RunOptions& options) {
 
   EventPrinter printer(
       std::cout, options.output == "json" ? EventPrinter::Mode::Json : EventPrinter::Mode::Plain);
+  // A person at a terminal gets the live view; pipes, CI and -o json get lines.
+  const char* ci = std::getenv("CI");
+  const bool live_view = options.output == "text" && ::isatty(STDOUT_FILENO) &&
+                         !(ci && std::string_view(ci) == "true");
+  std::mutex view_mutex;
+  TerminalView view(std::cout);
   const std::string name = spec.metadata.name;
-  LiveRollout live(spec, [&](const Event& e, const RolloutState& s) { printer.event(name, e, s); });
+  LiveRollout live(spec, [&](const Event& e, const RolloutState& s) {
+    if (!live_view) return printer.event(name, e, s);
+    std::lock_guard lock(view_mutex);
+    view.event(e);
+  });
+  const std::size_t steps = compile_program(spec).steps.size();
+  const auto started_at = std::chrono::steady_clock::now();
+  auto snapshot = [&](const RolloutState& state) {
+    return ViewSnapshot{
+        name,
+        state,
+        live.plan().label,
+        steps,
+        live.analyses(),
+        {},
+        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started_at)};
+  };
   std::signal(SIGINT, [](int) { g_interrupted = true; });
   std::signal(SIGTERM, [](int) { g_interrupted = true; });
   if (auto error = live.start(*spec.stable)) {
@@ -58,8 +86,12 @@ int run(const RunOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   bool aborted = false, timed_out = false;
   RolloutState state;
-  for (;; std::this_thread::sleep_for(50ms)) {
+  for (int tick = 0;; ++tick, std::this_thread::sleep_for(50ms)) {
     state = live.state();
+    if (live_view && tick % 4 == 0) {
+      std::lock_guard lock(view_mutex);
+      view.draw(snapshot(state));
+    }
     if (is_terminal(state.phase) && live.settled()) break;
     if (options.success_on_pause && state.phase == Phase::Paused && !aborted) break;
     timed_out = timed_out || (timeout && std::chrono::steady_clock::now() - started > *timeout);
@@ -72,8 +104,12 @@ int run(const RunOptions& options) {
   const int code = options.success_on_pause && state.phase == Phase::Paused ? kSucceeded
                    : timed_out && state.phase != Phase::Failed              ? kTimedOut
                                                                : exit_code_for(state.phase);
+  if (live_view) {
+    std::lock_guard lock(view_mutex);
+    view.finish(snapshot(state), code);
+  }
   live.shutdown();
-  printer.summary(name, state, code);
+  if (!live_view) printer.summary(name, state, code);
   return code;
 }
 
