@@ -68,7 +68,7 @@ void AnalysisRunner::start(const AnalysisRequest& request, TimePoint now) {
     active->pending.push_back(false);
   }
   if (env_.outcomes) {
-    active->sequential_fed_until = bucket_floor(now, env_.outcomes->options().bucket);
+    active->sequential_fed_until = bucket_floor(now, env_.outcomes->options().batch);
   }
   runs_[request.id] = std::move(active);
 }
@@ -91,8 +91,13 @@ std::optional<TimePoint> AnalysisRunner::next_due() const {
     if (t && (!due || *t < *due)) due = t;
   };
   for (const auto& [id, active] : runs_) {
-    for (std::size_t i = 0; i < active->run.templates().size(); ++i)
-      if (!active->pending[i]) earlier(active->run.templates()[i].next_due());
+    for (std::size_t i = 0; i < active->run.templates().size(); ++i) {
+      const TemplateRun& t = active->run.templates()[i];
+      if (!active->pending[i]) earlier(t.next_due());
+      // The sequential judge looks at each batch as soon as it is whole.
+      if (env_.outcomes && t.sequential_decision() && !t.verdict())
+        earlier(active->sequential_fed_until + env_.outcomes->options().batch);
+    }
     earlier(active->request.endsAt);
   }
   return due;
@@ -231,7 +236,7 @@ void AnalysisRunner::feed_sequential(Active& active, TimePoint now) {
   if (!env_.outcomes) return;
   const OutcomeWindow& o = *env_.outcomes;
   // Only whole buckets, each exactly once: a bucket still filling would be counted twice.
-  const TimePoint until = bucket_floor(now, o.options().bucket);
+  const TimePoint until = bucket_floor(now, o.options().batch);
   if (until <= active.sequential_fed_until) return;
   const Duration span = until - active.sequential_fed_until;
   active.sequential_fed_until = until;
@@ -250,7 +255,7 @@ void AnalysisRunner::feed_sequential(Active& active, TimePoint now) {
       const OutcomeBatch& cb = take_c ? canary[c] : none;
       const OutcomeBatch& bb = take_b ? compared[b] : none;
       run.observe_outcomes(cb.requests, cb.failures, bb.requests, bb.failures,
-                           (take_c ? cb.start : bb.start) + o.options().bucket);
+                           (take_c ? cb.start : bb.start) + o.options().batch);
       c += take_c;
       b += take_b;
     }

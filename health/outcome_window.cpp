@@ -43,13 +43,19 @@ double WindowStats::request_rate() const {
 }
 
 OutcomeWindow::OutcomeWindow(OutcomeWindowOptions options)
-    : options_(options), bucket_ms_(options.bucket.count()) {
-  if (bucket_ms_ <= 0) throw std::invalid_argument("outcome window: bucket must be positive");
+    : options_(options), bucket_ms_(options.bucket.count()), batch_ms_(options.batch.count()) {
+  if (bucket_ms_ <= 0 || batch_ms_ <= 0)
+    throw std::invalid_argument("outcome window: bucket and batch must be positive");
   if (options.horizon < options.bucket)
     throw std::invalid_argument("outcome window: horizon must cover at least one bucket");
   // One extra bucket so a full-horizon window still fits while the newest bucket fills.
   const auto count = static_cast<std::size_t>(ceil_div(options.horizon.count(), bucket_ms_)) + 1;
-  for (auto& l : lanes_) l.buckets.resize(count);
+  const auto tallies = static_cast<std::size_t>(
+      std::max<std::int64_t>(1, ceil_div(options.batch_horizon.count(), batch_ms_)));
+  for (auto& l : lanes_) {
+    l.buckets.resize(count);
+    l.tallies.resize(tallies);
+  }
 }
 
 void OutcomeWindow::record(const RequestOutcome& outcome) {
@@ -73,6 +79,11 @@ void OutcomeWindow::record(const RequestOutcome& outcome) {
   }
   ++b.requests;
   if (outcome.failed()) ++b.failures;
+  const std::int64_t batch = floor_div(outcome.at.time_since_epoch().count(), batch_ms_);
+  Tally& t = l.tallies[slot_of(batch, l.tallies.size())];
+  if (t.index != batch) t = Tally{batch};
+  ++t.requests;
+  t.failures += outcome.failed();
   if (outcome.connection_error) ++b.connection_errors;
   if (responded) {
     if (!b.latency) b.latency = std::make_unique<LatencyHistogram>();
@@ -112,14 +123,18 @@ WindowStats OutcomeWindow::stats(Role role, TimePoint end, Duration window) cons
 }
 
 std::vector<OutcomeBatch> OutcomeWindow::batches(Role role, TimePoint end, Duration window) const {
-  const Span s = span_of(end, window);
+  const std::int64_t end_ms = end.time_since_epoch().count();
+  const std::int64_t last = floor_div(end_ms, batch_ms_) - 1;
+  const auto kept = static_cast<std::int64_t>(lane(role).tallies.size());
+  const std::int64_t first =
+      std::max(ceil_div(end_ms - window.count(), batch_ms_), last - kept + 1);
   std::vector<OutcomeBatch> out;
   const Lane& l = lane(role);
   std::lock_guard lock(l.mutex);
-  for (std::int64_t i = s.first; i <= s.last; ++i) {
-    const Bucket& b = l.buckets[slot_of(i, l.buckets.size())];
-    if (!l.holds(b, i) || b.requests == 0) continue;
-    out.push_back({TimePoint{Duration{i * bucket_ms_}}, b.requests, b.failures});
+  for (std::int64_t i = first; i <= last; ++i) {
+    const Tally& t = l.tallies[slot_of(i, l.tallies.size())];
+    if (t.index != i || t.requests == 0) continue;  // recycled for a newer batch, or empty
+    out.push_back({TimePoint{Duration{i * batch_ms_}}, t.requests, t.failures});
   }
   return out;
 }

@@ -24,6 +24,11 @@ namespace rollguard {
 struct OutcomeWindowOptions {
   Duration bucket = 1s;
   Duration horizon = 15min;  // older outcomes are forgotten; longer windows are clamped
+  // The sequential judge's batches: counts only, in finer buckets over a shorter horizon, so
+  // that a broken canary is judged a tenth of a second after the evidence arrives rather
+  // than at the end of a whole bucket (docs/metrics.md).
+  Duration batch = 100ms;
+  Duration batch_horizon = 1min;
 };
 
 // What a window holds. The covered span is [from, to): `to` is the query's end and `from` is
@@ -56,7 +61,8 @@ class OutcomeWindow final : public OutcomeSink {
 
   WindowStats stats(Role role, TimePoint end, Duration window) const;
 
-  // Buckets of the window that saw at least one request, oldest first.
+  // The whole batches inside [end - window, end) that saw at least one request, oldest first
+  // (`batch` long each; only the last `batch_horizon` is kept).
   std::vector<OutcomeBatch> batches(Role role, TimePoint end, Duration window) const;
 
   // The window cut into consecutive intervals of `every` (rounded to whole buckets, at least
@@ -84,9 +90,15 @@ class OutcomeWindow final : public OutcomeSink {
     std::uint32_t connection_errors = 0;
     std::unique_ptr<LatencyHistogram> latency;  // allocated once, cleared on reuse
   };
+  struct Tally {
+    std::int64_t index = INT64_MIN;
+    std::uint32_t requests = 0;
+    std::uint32_t failures = 0;
+  };
   struct Lane {
     mutable std::mutex mutex;
     std::vector<Bucket> buckets;
+    std::vector<Tally> tallies;           // the batches, a ring like `buckets`
     std::int64_t newest = INT64_MIN / 2;  // the newest bucket number recorded
     // Whether `b` holds bucket `index` and that is still inside the horizon, so that the
     // answer about an old period is "nothing" however much of the ring was recycled.
@@ -108,6 +120,7 @@ class OutcomeWindow final : public OutcomeSink {
 
   OutcomeWindowOptions options_;
   std::int64_t bucket_ms_;
+  std::int64_t batch_ms_;
   std::array<Lane, 3> lanes_;
   std::atomic<std::int64_t> dropped_{0};
 };
