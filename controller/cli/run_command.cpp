@@ -22,7 +22,7 @@
 namespace rollguard::cli {
 namespace {
 
-std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};  // the SIGINT or SIGTERM that asked us to stop
 
 struct RunOptions {
   std::string file;
@@ -76,8 +76,8 @@ int run(const RunOptions& options) {
         {},
         std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started_at)};
   };
-  std::signal(SIGINT, [](int) { g_interrupted = true; });
-  std::signal(SIGTERM, [](int) { g_interrupted = true; });
+  std::signal(SIGINT, [](int) { g_signal = SIGINT; });
+  std::signal(SIGTERM, [](int) { g_signal = SIGTERM; });
   if (auto error = live.start(*spec.stable)) {
     std::cerr << name << ": " << *error << "\n";
     return kFailed;
@@ -95,9 +95,10 @@ int run(const RunOptions& options) {
     if (is_terminal(state.phase) && live.settled()) break;
     if (options.success_on_pause && state.phase == Phase::Paused && !aborted) break;
     timed_out = timed_out || (timeout && std::chrono::steady_clock::now() - started > *timeout);
-    if ((g_interrupted || timed_out) && !aborted && !is_terminal(state.phase)) {
+    if ((g_signal || timed_out) && !aborted && !is_terminal(state.phase)) {
       // This process owns the instances: before it goes, the known-good version serves.
-      live.command(OperatorCommand{Action::Abort, false, g_interrupted ? "ctrl-c" : "timeout"});
+      const char* actor = g_signal == SIGINT ? "ctrl-c" : g_signal ? "SIGTERM" : "timeout";
+      live.command(OperatorCommand{Action::Abort, false, actor});
       aborted = true;
     }
   }
