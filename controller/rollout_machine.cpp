@@ -163,9 +163,14 @@ void RolloutMachine::Transition::operator()(const InstancesReady& in) {
 
 void RolloutMachine::Transition::operator()(const InstancesFailed& in) {
   s_.ready[in.role] = 0;
-  if (in.role != Role::Stable && active()) {
-    on_bad(Verdict::Failed,
-           std::string(to_string(in.role)) + " " + s_.canaryVersion + ": " + in.reason);
+  const std::string& version = in.role == Role::Canary ? s_.canaryVersion : s_.stableVersion;
+  const std::string what = std::string(to_string(in.role)) + " " + version + ": " + in.reason;
+  if (in.role != Role::Stable && active()) return on_bad(Verdict::Failed, what);
+  // The known-good version failing is not the change's fault, but it is what stands between
+  // a rollback and its confirmation: it is said, and named if the rollout ends Failed.
+  if (in.role == Role::Stable && !is_terminal(s_.phase)) {
+    s_.message = what;
+    emit(EventKind::Note, what);
   }
 }
 

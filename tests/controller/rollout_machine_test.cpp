@@ -210,6 +210,14 @@ INSTANTIATE_TEST_SUITE_P(
                  EXPECT_THAT(h.events.back().reason, HasSubstr("stable: probe alive failed"));
                },
                Phase::Progressing, "starting the rollout", TrafficSplit{90, 5, 5}, "1.0.0"},
+        Script{"FailingStableIsNotedAndNamedInTheMessage", canary_with_gates(),
+               [](MachineHarness& h) {
+                 h.converge();
+                 h.send(InstancesFailed{Role::Stable, "no free port in 100-101"});
+                 EXPECT_EQ(h.events.back().kind, EventKind::Note);
+                 EXPECT_EQ(h.events.back().reason, "stable 1.0.0: no free port in 100-101");
+               },
+               Phase::Progressing, "stable 1.0.0: no free port", TrafficSplit{90, 5, 5}, "1.0.0"},
         Script{"DyingCanaryRollsBack", canary_with_gates(),
                [](MachineHarness& h) {
                  h.converge();
