@@ -49,8 +49,7 @@ class LiveProcessFailure : public ::testing::TestWithParam<ProcessCase> {
 
   RolloutSpec spec() const {
     const ProcessCase& c = GetParam();
-    // ctest runs each case in its own process: the pid keeps their port ranges apart.
-    const int first = 41000 + (::getpid() % 500) * 20;
+    const int first = live_test::port_range_start();
     return parse_spec(R"(apiVersion: rollguard.dev/v1
 kind: Rollout
 metadata: {name: reliability}

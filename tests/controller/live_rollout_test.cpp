@@ -33,7 +33,7 @@ const std::string kCanary = R"(
 const std::string kBlueGreen = R"(
     blueGreen:
       prePromotionAnalysis: {templates: [checkout]}
-      postPromotionAnalysis: {templates: [errors]})";
+      postPromotionAnalysis: {templates: [errors-after-switch]})";
 
 struct LiveCase {
   std::string name;
@@ -55,7 +55,7 @@ class LiveRolloutTest : public ::testing::TestWithParam<LiveCase> {
   void TearDown() override { fs::remove_all(dir_); }
 
   RolloutSpec spec() const {
-    const int first = 41000 + (::getpid() % 500) * 20;
+    const int first = live_test::port_range_start();
     return live_test::parse_spec(
         R"(apiVersion: rollguard.dev/v1
 kind: Rollout
@@ -86,6 +86,14 @@ spec:
         count: 3
         minSamples: 5
         inconclusiveLimit: 1  # a loaded test machine may starve the load for a moment
+        metric: {builtin: {query: error_rate}}
+        successCondition: "result < 0.05"
+      # Long enough to see a version that starts failing 4 s after it started.
+      - name: errors-after-switch
+        interval: 1s
+        count: 8
+        minSamples: 3
+        inconclusiveLimit: 2
         metric: {builtin: {query: error_rate}}
         successCondition: "result < 0.05"
       - name: checkout
@@ -135,7 +143,8 @@ INSTANTIATE_TEST_SUITE_P(
         // Fine through the preview, then fails once it has all the traffic: the switch back
         // to the warm 1.0.0 is the rollback.
         LiveCase{"BlueGreenFailingAfterTheSwitch", kBlueGreen,
-                 "error-after = 5s\nerror-rate = 0.5\n", Phase::RolledBack, "errors: error_rate"}),
+                 "error-after = 4s\nerror-rate = 0.5\n", Phase::RolledBack,
+                 "errors-after-switch: error_rate"}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "controller/support/live_world.hpp"
 #include "controller/support/proxy_process.hpp"
 #include "support/child_process.hpp"
 
@@ -28,7 +29,7 @@ class RunCommand : public ::testing::Test {
     fs::create_directories(dir_);
     std::ofstream(dir_ / "1.0.0.ini") << "";
     std::ofstream(dir_ / "2.0.0.ini") << "";
-    const int first = 41000 + (::getpid() % 500) * 20;
+    const int first = live_test::port_range_start();
     std::ofstream(dir_ / "rollout.yaml")
         << R"(apiVersion: rollguard.dev/v1
 kind: Rollout

@@ -3,6 +3,7 @@
 // the demo app's per-version flag files, steady load through a router port, a wait for the
 // rollout to settle, and a count of which versions answer through the router.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -46,6 +47,13 @@ class Load {
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
+
+// The first of 20 ports for this test process's instances: ctest runs each case in its own
+// process, so the pid keeps their ranges apart; below 32768, so that no outgoing connection's
+// ephemeral port lands in them.
+inline int port_range_start() {
+  return 20000 + static_cast<int>(::getpid() % 600) * 20;
+}
 
 inline RolloutSpec parse_spec(const std::string& yaml) {
   Parsed<RolloutSpec> parsed = parse_rollout_text(yaml, Format::Yaml, "live.yaml");
