@@ -22,7 +22,7 @@ struct RolloutStatus {
   int revision = 0;  // bumps when a new canary version starts a new rollout
   RolloutSpec spec;
   RolloutState state;
-  std::size_t steps = 0;                     // steps of the compiled program
+  std::size_t steps = 0;                  // steps of the compiled program
   std::vector<std::string> analysesRunning;  // ids of the analyses running now
   TimePoint updatedAt{};
 };
@@ -55,8 +55,8 @@ enum class ServiceError {
 
 struct ActionResult {
   ServiceError error = ServiceError::None;
-  std::string reason;    // one line; set when refused or not found
-  RolloutStatus status;  // after the action (when found)
+  std::string reason;     // one line; set when refused or not found
+  RolloutStatus status;   // after the action (when found)
 };
 
 class RolloutService {
