@@ -5,7 +5,7 @@
 // The service behind the API is the in-memory RolloutService of the tests (the SQLite-backed
 // one is measured with the serve benchmark); reads of a status are snapshot reads in both.
 //
-//   build/bench/bench_api [--duration 10s] [--connections 32] [--threads 1] [--log]
+//   build/bench/bench_api [--duration 10s] [--connections 16] [--threads 1] [--log]
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -58,7 +58,7 @@ double to_ms(const std::string& value, const std::string& unit) {
 int main(int argc, char** argv) {
   CLI::App app{"API benchmark: wrk against GET /v1/rollouts/{name} with 1,000 rollouts"};
   std::string duration = "10s";
-  int connections = 32, threads = 1, server_threads = 2;
+  int connections = 16, threads = 1, server_threads = 2;
   bool log = false;
   app.add_option("--duration", duration, "wrk -d");
   app.add_option("--connections", connections, "wrk -c");
