@@ -5,6 +5,7 @@
 // with a simple phase model; `emit` lets a test move a rollout as the real controller would.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 
@@ -18,6 +19,12 @@ class MemoryRolloutService final : public RolloutService {
       : now_(now) {}
 
   ApplyResult apply(RolloutSpec spec, const std::string& actor) override {
+    {
+      std::unique_lock gate(gate_mutex_);
+      ++applies_waiting_;
+      gate_open_.wait(gate, [this] { return !applies_held_; });
+      --applies_waiting_;
+    }
     std::unique_lock lock(mutex_);
     const std::string name = spec.metadata.name;
     auto it = rollouts_.find(name);
@@ -139,6 +146,24 @@ class MemoryRolloutService final : public RolloutService {
   bool ready() const override { return ready_.load(); }
 
   // ---- what a test drives ----
+  // apply() waits at its start while held: a request that is in flight for as long as the
+  // test wants.
+  void hold_applies() {
+    std::lock_guard gate(gate_mutex_);
+    applies_held_ = true;
+  }
+  void release_applies() {
+    {
+      std::lock_guard gate(gate_mutex_);
+      applies_held_ = false;
+    }
+    gate_open_.notify_all();
+  }
+  int applies_waiting() const {
+    std::lock_guard gate(gate_mutex_);
+    return applies_waiting_;
+  }
+
   void set_ready(bool ready) { ready_ = ready; }
   void advance(Duration d) {
     std::lock_guard lock(mutex_);
@@ -212,6 +237,10 @@ class MemoryRolloutService final : public RolloutService {
     return stored.seq;
   }
 
+  mutable std::mutex gate_mutex_;
+  std::condition_variable gate_open_;
+  bool applies_held_ = false;
+  int applies_waiting_ = 0;
   mutable std::mutex mutex_;
   TimePoint now_;
   std::atomic<bool> ready_{true};

@@ -2,6 +2,9 @@
 // new event, nothing twice; stop() ends the stream with its last chunk.
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "tests/controller/service/api_fixture.hpp"
 
 namespace rollguard::testing {
@@ -92,6 +95,26 @@ TEST_F(ApiStreamTest, StopClosesAKeptAliveConnection) {
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(server_->stop());
   EXPECT_TRUE(c.closed_by_server());
+}
+
+TEST_F(ApiFixture, StopFinishesARequestInFlight) {
+  start();
+  service_.hold_applies();
+  auto put = std::async(std::launch::async,
+                        [this] { return put_yaml("checkout", manifest_yaml("checkout")); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (service_.applies_waiting() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  ASSERT_EQ(service_.applies_waiting(), 1);
+  auto stopped = std::async(std::launch::async, [this] { return server_->stop(); });
+  // stop() is waiting for the request in flight; no new connection is taken meanwhile.
+  EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  service_.release_applies();
+  const ApiResponse r = put.get();
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.header("connection"), "close");
+  EXPECT_TRUE(stopped.get());
+  EXPECT_TRUE(service_.get("checkout"));
 }
 
 }  // namespace
