@@ -18,8 +18,8 @@ void earliest(std::optional<TimePoint>& into, std::optional<TimePoint> t) {
 Reconciler::Reconciler(ReconcilerParts parts, EventSink on_event)
     : Reconciler(std::move(parts), EventsSink([on_event = std::move(on_event)](
                                                   const Events& events, const RolloutState& s) {
-        for (const Event& e : events) on_event(e, s);
-      })) {}
+                   for (const Event& e : events) on_event(e, s);
+                 })) {}
 
 Reconciler::Reconciler(ReconcilerParts parts, EventsSink on_events)
     : parts_(std::move(parts)), on_events_(std::move(on_events)), machine_(*parts_.spec) {}

@@ -17,7 +17,8 @@ std::variant<std::unique_ptr<LocalRolloutService>, std::string> LocalRolloutServ
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return options.data_dir + ": " + ec.message();
-  auto opened = SqliteStore::open((std::filesystem::path(options.data_dir) / "rollguard.db").string());
+  auto opened =
+      SqliteStore::open((std::filesystem::path(options.data_dir) / "rollguard.db").string());
   if (auto* e = std::get_if<StoreError>(&opened)) return e->message;
   std::unique_ptr<Store> store = std::get<std::unique_ptr<SqliteStore>>(std::move(opened));
   return std::unique_ptr<LocalRolloutService>(
@@ -85,7 +86,8 @@ void LocalRolloutService::record(Managed& m, const Events& events, const Rollout
     spdlog::critical("store: {}; stopping so that nothing is acted on unrecorded", e->message);
     std::abort();
   }
-  const RolloutStatus status = status_of(m, state, events.empty() ? clock_.now() : events.back().at);
+  const RolloutStatus status =
+      status_of(m, state, events.empty() ? clock_.now() : events.back().at);
   {
     std::lock_guard lock(mutex_);
     auto it = rollouts_.find(m.name);

@@ -34,7 +34,8 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
   {
     std::lock_guard lock(mutex_);
     if (leaving_.contains(name))
-      return refused(ServiceError::Conflict, name + " is being removed; apply again once it is gone");
+      return refused(ServiceError::Conflict,
+                     name + " is being removed; apply again once it is gone");
   }
   if (old && old->spec.canary == spec.canary) {
     ApplyResult r;
@@ -63,17 +64,19 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
   }
   if (known_good.empty() && spec.stable) known_good = *spec.stable;
   if (known_good.empty()) {
-    return refused(ServiceError::Invalid, "spec.stable.version is required: no known-good version of " +
-                                              name + " is on record yet");
+    return refused(
+        ServiceError::Invalid,
+        "spec.stable.version is required: no known-good version of " + name + " is on record yet");
   }
 
   std::shared_ptr<Managed> m = make_managed(name, revision, spec, spec);
-  if (old) retire(*old, "superseded by revision " + std::to_string(revision) + " (" + spec.canary + ")", actor);
+  if (old)
+    retire(*old, "superseded by revision " + std::to_string(revision) + " (" + spec.canary + ")",
+           actor);
   if (auto error = prepare(*m, old.get())) {
     if (old) {  // the old revision carries on where it was
       RolloutState state = get(name)->state;
-      if (!prepare(*old, nullptr))
-        on_strand(*old, [&] { old->runtime->resume(state); });
+      if (!prepare(*old, nullptr)) on_strand(*old, [&] { old->runtime->resume(state); });
     }
     return refused(ServiceError::Invalid, *error);
   }
@@ -194,9 +197,8 @@ ActionResult LocalRolloutService::remove(const std::string& name, const std::str
     snapshot_.erase(name);
     leaving_[name] = m;
   }
-  boost::asio::post(m->strand, [this, m] {
-    watch_removal(m, clock_.now() + m->spec.rollback.progressDeadline);
-  });
+  boost::asio::post(
+      m->strand, [this, m] { watch_removal(m, clock_.now() + m->spec.rollback.progressDeadline); });
   return result;
 }
 

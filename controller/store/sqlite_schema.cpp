@@ -72,9 +72,8 @@ std::string migrate(Database& db, int target) {
   const int current = schema_version(db);
   if (current < 0) return "cannot read the schema version: " + db.last_error();
   if (current > latest_schema_version()) {
-    return "the data was written by a newer rollguard (schema version " +
-           std::to_string(current) + ", this one knows up to " +
-           std::to_string(latest_schema_version()) + ")";
+    return "the data was written by a newer rollguard (schema version " + std::to_string(current) +
+           ", this one knows up to " + std::to_string(latest_schema_version()) + ")";
   }
   for (int v = current; v < target; ++v) {
     Transaction t(db);

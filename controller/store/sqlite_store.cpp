@@ -17,9 +17,9 @@ std::string spec_text(const RolloutSpec& spec) {
 std::variant<RolloutSpec, std::string> spec_from_text(const std::string& text) {
   Parsed<RolloutSpec> parsed = parse_rollout_text(text, Format::Json);
   if (parsed.ok()) return *parsed.value;
-  return "stored manifest: " +
-         (parsed.diagnostics.empty() ? std::string("unreadable")
-                                     : parsed.diagnostics.front().to_string());
+  return "stored manifest: " + (parsed.diagnostics.empty()
+                                    ? std::string("unreadable")
+                                    : parsed.diagnostics.front().to_string());
 }
 
 std::variant<RolloutState, std::string> state_from_text(const std::string& text) {
@@ -126,15 +126,65 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::begin_revision(const RolloutR
 
 std::string SqliteStore::insert_events(const std::string& name, int revision, const Events& events,
                                        std::vector<StoredEvent>& stored, TimePoint& latest) {
+  std::string e;
+  std::int64_t seq = 0;
+  Statement last = db_.prepare("SELECT COALESCE(MAX(seq), 0) FROM events WHERE rollout = ?", e);
+  if (e.empty()) {
+    last.bind(1, name);
+    if (last.step(e)) seq = last.integer(0);
+  }
+  Statement insert =
+      e.empty() ? db_.prepare(
+                      "INSERT INTO events (rollout, revision, seq, at, kind, phase, step, reason, "
+                      "actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      e)
+                : Statement();
+  for (std::size_t i = 0; e.empty() && i < events.size(); ++i) {
+    const Event& ev = events[i];
+    stored.push_back(StoredEvent{name, revision, ++seq, ev});
+    latest = std::max(latest, ev.at);
+    insert.reset();
+    e = insert.bind(1, name)
+            .bind(2, revision)
+            .bind(3, seq)
+            .bind(4, to_millis(ev.at))
+            .bind(5, std::string(to_string(ev.kind)))
+            .bind(6, std::string(to_string(ev.phase)))
+            .bind(7, static_cast<std::int64_t>(ev.step))
+            .bind(8, ev.reason)
+            .bind(9, ev.actor)
+            .run();
+  }
+  return e;
+}
+
+StoreStatus SqliteStore::update_applied(const std::string& name, const RolloutSpec& applied) {
+  std::lock_guard lock(mutex_);
+  std::string e;
+  Statement s = db_.prepare("UPDATE rollouts SET spec = ? WHERE name = ?", e);
+  if (e.empty()) e = s.bind(1, spec_text(applied)).bind(2, name).run();
+  if (e.empty() && sqlite3_changes(db_.handle()) == 0) e = "no such rollout";
+  if (!e.empty()) return error("update " + name, e);
+  return std::nullopt;
+}
+
+StoreResult<std::vector<StoredEvent>> SqliteStore::append(const std::string& name, int revision,
+                                                          const Events& events,
+                                                          const RolloutState& state,
+                                                          std::optional<bool> removed) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction t(db_);
+  if (!t.begin_error().empty()) return error("append", t.begin_error());
   std::vector<StoredEvent> stored;
   TimePoint updated = state.startedAt;
   std::string e = insert_events(name, revision, events, stored, updated);
   Statement row =
-      e.empty() ? db_.prepare(
-                      "UPDATE rollouts SET state = ?1, known_good = ?2, updated_at = MAX(updated_at, "
-                      "?3), deleted = COALESCE(?4, deleted) WHERE name = ?5 AND revision = ?6",
-                      e)
-                : Statement();
+      e.empty()
+          ? db_.prepare(
+                "UPDATE rollouts SET state = ?1, known_good = ?2, updated_at = MAX(updated_at, "
+                "?3), deleted = COALESCE(?4, deleted) WHERE name = ?5 AND revision = ?6",
+                e)
+          : Statement();
   if (e.empty()) {
     row.bind(1, to_json(state).dump()).bind(2, state.knownGood).bind(3, to_millis(updated));
     if (removed) {

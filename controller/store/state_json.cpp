@@ -118,7 +118,8 @@ std::optional<Verdict> parse_verdict(std::string_view s) {
 
 std::optional<EventKind> parse_event_kind(std::string_view s) {
   using enum EventKind;
-  return parse_enum(s, std::array{PhaseChanged, StepStarted, AnalysisCompleted, ActionApplied, Note});
+  return parse_enum(s,
+                    std::array{PhaseChanged, StepStarted, AnalysisCompleted, ActionApplied, Note});
 }
 
 json to_json(const RolloutState& s) {

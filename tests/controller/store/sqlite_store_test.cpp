@@ -7,8 +7,9 @@
 
 #include "controller/store/sqlite_schema.hpp"
 #include "controller/store/state_json.hpp"
-#include "store/temp_dir.hpp"
+#include "manifests/manifest_json.hpp"
 #include "support/specs.hpp"
+#include "support/temp_dir.hpp"
 
 namespace rollguard {
 namespace {
@@ -162,8 +163,7 @@ TEST(SqliteStore, MeasurementsAreKeptUntilRetentionDropsThem) {
       {"b", 1, "bg-0", "errors", 0.0, Verdict::Successful, at(40)},
   };
   ASSERT_EQ(store->add_measurements(ms), std::nullopt);
-  EXPECT_EQ(value(store->measurements("a")),
-            (std::vector<MeasurementRecord>{ms[0], ms[1], ms[2]}));
+  EXPECT_EQ(value(store->measurements("a")), (std::vector<MeasurementRecord>{ms[0], ms[1], ms[2]}));
   EXPECT_EQ(value(store->prune_measurements(at(25))), 2);
   EXPECT_EQ(value(store->measurements("a")), (std::vector<MeasurementRecord>{ms[2]}));
   EXPECT_EQ(value(store->measurements("b")), (std::vector<MeasurementRecord>{ms[3]}));
@@ -182,8 +182,8 @@ TEST(SqliteStore, AVersionOneFileIsMigrated) {
     const std::string spec = to_json(r.spec).dump();
     auto row = raw.prepare("INSERT INTO rollouts VALUES ('legacy', 3, ?, ?, '1.0.0', 0, 5)", e);
     ASSERT_EQ(row.bind(1, spec).bind(2, to_json(r.state).dump()).run(), "");
-    auto rev = raw.prepare(
-        "INSERT INTO revisions VALUES ('legacy', 3, ?, '2.0.0', '1.0.0', 5, 'ci')", e);
+    auto rev =
+        raw.prepare("INSERT INTO revisions VALUES ('legacy', 3, ?, '2.0.0', '1.0.0', 5, 'ci')", e);
     ASSERT_EQ(rev.bind(1, spec).run(), "");
     ASSERT_EQ(raw.exec("INSERT INTO events VALUES ('legacy', 3, 1, 5, 'Note', 'Pending', 0, "
                        "'old', '')"),
@@ -198,11 +198,11 @@ TEST(SqliteStore, AVersionOneFileIsMigrated) {
   EXPECT_EQ(loaded.rollouts[0].spec, r.spec);
   EXPECT_EQ(loaded.rollouts[0].state, r.state);
   EXPECT_EQ(value(store->events("legacy", 0)).at(0).event.reason, "old");
-  EXPECT_EQ(value(store->append("legacy", 3, {event(9, EventKind::Note, Phase::Pending, "new")},
-                                r.state))
-                .at(0)
-                .seq,
-            2);
+  EXPECT_EQ(
+      value(store->append("legacy", 3, {event(9, EventKind::Note, Phase::Pending, "new")}, r.state))
+          .at(0)
+          .seq,
+      2);
   ASSERT_EQ(store->add_measurements({{"legacy", 3, "x", "m", 1.0, Verdict::Successful, at(1)}}),
             std::nullopt);
   sqlite::Database raw;

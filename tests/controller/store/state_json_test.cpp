@@ -81,8 +81,7 @@ INSTANTIATE_TEST_SUITE_P(
                "\"step\" has the wrong type"},
         Damage{"NestedSplit", [](nlohmann::json& j) { j["applied"].erase("canary"); },
                "applied: missing \"canary\""},
-        Damage{"BadVerdict", [](nlohmann::json& j) { j["verdicts"]["a"] = "Great"; },
-               "verdicts.a"},
+        Damage{"BadVerdict", [](nlohmann::json& j) { j["verdicts"]["a"] = "Great"; }, "verdicts.a"},
         Damage{"NotAnObject", [](nlohmann::json& j) { j = nlohmann::json::array(); },
                "not an object"}),
     [](const auto& info) { return info.param.name; });
