@@ -49,7 +49,7 @@ std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) 
   targets_ = make_target_driver(spec_, strand_);
   prober_ = std::make_unique<NetworkProber>(strand_);
   http_ = std::make_unique<HttpClient>(strand_);
-  waker_ = std::make_unique<AsioWaker>(strand_);
+  waker_ = std::make_unique<AsioWaker>(strand_, on_lag_);
 
   ReconcilerParts parts;
   parts.spec = &spec_;

@@ -43,6 +43,9 @@ class RolloutRuntime {
   void start(const std::string& known_good);
   void resume(const RolloutState& state);
 
+  // Before prepare(): told how late each timer wake-up of this rollout ran.
+  void observe_wake_lag(std::function<void(Duration)> on_lag) { on_lag_ = std::move(on_lag); }
+
   Reconciler& reconciler() { return *reconciler_; }
   const RolloutSpec& spec() const { return spec_; }
   bool running() const { return reconciler_ != nullptr; }
@@ -61,6 +64,7 @@ class RolloutRuntime {
   const Clock& clock_;
   Reconciler::EventsSink on_events_;
   MeasurementSink on_measurement_;
+  std::function<void(Duration)> on_lag_;
   std::unique_ptr<OutcomeWindow> outcomes_;  // the built-in router's sink; handed over with it
   std::unique_ptr<BuiltinRouterServer> router_server_;
   std::unique_ptr<TrafficRouter> router_;

@@ -68,6 +68,7 @@ std::optional<std::string> LocalRolloutService::prepare(Managed& m, Managed* pre
             ms.value.empty() ? std::nullopt : std::optional<double>(ms.value.front()), ms.verdict,
             ms.at});
       });
+  if (options_.on_wake_lag) m.runtime->observe_wake_lag(options_.on_wake_lag);
   auto error = m.runtime->prepare(predecessor ? predecessor->runtime.get() : nullptr);
   if (error) {
     m.problem = *error;

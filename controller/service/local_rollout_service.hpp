@@ -31,6 +31,8 @@ struct ServiceOptions {
   int threads = 4;                          // the pool every rollout's strand runs on
   Duration measurement_retention = std::chrono::hours(24 * 7);
   Duration measurement_flush = 1s;  // measurements are written in batches (not transitions)
+  // Told how late each rollout's timer wake-up ran (any thread): the control loop's lag.
+  std::function<void(Duration)> on_wake_lag;
 };
 
 class LocalRolloutService final : public RolloutService {
