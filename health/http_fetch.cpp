@@ -58,8 +58,15 @@ void http_fetch(const FetchRequest& request, std::function<void(FetchResult)> do
     return;
   }
 
-  web::http::http_request get(web::http::methods::GET);
-  for (const auto& [name, value] : request.headers) get.headers().add(name, value);
+  web::http::http_request get{web::http::method(request.method)};
+  std::string content_type = "application/json";
+  for (const auto& [name, value] : request.headers) {
+    if (utility::details::str_iequal(name, "Content-Type"))
+      content_type = value;
+    else
+      get.headers().add(name, value);
+  }
+  if (!request.body.empty()) get.set_body(request.body, content_type);
 
   // cpprestsdk's own timeout bounds each send and receive (a read of up to one 64 KiB chunk),
   // so a large body that trickles in would never time out: a timer on cpprestsdk's pool

@@ -1,6 +1,6 @@
 #pragma once
-// Outbound HTTP GET to third parties (Prometheus, web metric endpoints). The one place that
-// uses cpprestsdk: its headers stay inside http_fetch.cpp.
+// Outbound HTTP to third parties (Prometheus, web metric endpoints, webhooks). The one place
+// that uses cpprestsdk: its headers stay inside http_fetch.cpp.
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -15,6 +15,8 @@ namespace rollguard {
 struct FetchRequest {
   std::string url;  // absolute http:// or https:// URL, query string already encoded
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string method = "GET";
+  std::string body;  // sent when not empty, with the Content-Type of `headers` (else JSON)
   Duration timeout = 5s;
   std::size_t max_body = 8 * 1024 * 1024;  // a longer body is an error, not a huge string
 };

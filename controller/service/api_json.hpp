@@ -1,0 +1,27 @@
+#pragma once
+// How rollouts and events look on the wire, both ways: the server writes them, the CLI client
+// reads them back into the same structs the in-process `run` prints.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "controller/service/rollout_service.hpp"
+
+namespace rollguard {
+
+std::string rfc3339(TimePoint t);  // UTC with milliseconds: 2026-11-22T13:05:01.250Z
+
+// phase, step/steps, traffic applied, versions, known-good, analyses with their verdicts
+// ("Running" while they run), message, pause reason, revision, times. `with_spec` adds the
+// manifest with every default filled in.
+nlohmann::json status_json(const RolloutStatus& status, bool with_spec);
+
+// One event: rollout, revision, seq, time (and timeMs), kind, phase, step, reason, actor.
+nlohmann::json event_json(const StoredEvent& event);
+
+// The reverse, for the client. Fields that are missing keep their defaults; nullopt when the
+// object is not a rollout status / an event at all.
+std::optional<RolloutState> state_from_json(const nlohmann::json& status);
+std::optional<StoredEvent> event_from_json(const nlohmann::json& event);
+
+}  // namespace rollguard

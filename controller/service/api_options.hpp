@@ -1,0 +1,32 @@
+#pragma once
+// How `rollguard serve` listens: the settings of ApiServer, with their defaults.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "manifests/time.hpp"
+
+namespace rollguard {
+
+inline constexpr unsigned short kDefaultApiPort = 8470;
+
+struct ApiOptions {
+  std::string address = "127.0.0.1";      // without a tokens file it must be a loopback address
+  unsigned short port = kDefaultApiPort;  // 0: any free port (ApiServer::port() tells which)
+  std::string tokens_file;                // empty: no auth, loopback only, a warning in the log
+  std::string tls_cert, tls_key;          // both set: HTTPS only
+  std::size_t body_limit = 1024 * 1024;   // larger request bodies get 413
+  Duration header_timeout = 10s;   // from the first byte of a request to the end of its headers
+  Duration idle_timeout = 60s;     // a kept-alive connection with no request is closed
+  Duration request_timeout = 30s;  // reading a body, writing a response
+  Duration sse_heartbeat = 15s;    // a comment line on idle event streams keeps proxies open
+  Duration shutdown_grace = 10s;   // stop() waits this long for requests in flight
+  int threads = 2;                 // I/O threads of the server's own io_context
+  bool log_requests = true;        // one log line per request
+
+  // "ADDR:PORT", ":PORT", "ADDR" or "[v6]:PORT"; an error text when it cannot be read.
+  std::optional<std::string> set_listen(std::string_view listen);
+};
+
+}  // namespace rollguard

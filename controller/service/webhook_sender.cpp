@@ -1,0 +1,180 @@
+#include "controller/service/webhook_sender.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "controller/service/log.hpp"
+#include "controller/service/webhook_payload.hpp"
+#include "health/http_fetch.hpp"
+
+namespace rollguard {
+
+namespace net = boost::asio;
+
+namespace {
+
+struct Delivery {
+  WebhookSpec webhook;
+  std::string rollout;
+  std::string canary_version;
+  std::string body;
+  std::string what;  // "checkout RolledBack", for the log
+  int attempts = 0;
+};
+
+bool retryable(const FetchResult& r) {
+  return !r.ok() || r.status >= 500 || r.status == 408 || r.status == 429;
+}
+
+}  // namespace
+
+struct WebhookSender::Impl : std::enable_shared_from_this<Impl> {
+  RolloutService& service;
+  WebhookOptions options;
+  std::uint64_t subscription = 0;
+  net::io_context io;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::thread thread;
+  // Touched on the sender's thread only, except stats (read under the mutex).
+  mutable std::mutex mutex;
+  WebhookStats stats;
+  std::map<std::string, std::deque<Delivery>> queues;  // by URL; the front is in flight
+  bool stopped = false;
+
+  Impl(RolloutService& s, WebhookOptions o) : service(s), options(std::move(o)) {}
+
+  void on_event(const StoredEvent& e, const RolloutStatus& status) {
+    for (const WebhookSpec& w : status.spec.notifications) {
+      if (!webhook_wants(w, e)) continue;
+      Delivery d{w,
+                 e.rollout,
+                 status.state.canaryVersion,
+                 webhook_payload(w.format, e, status),
+                 e.rollout + " " + std::string(to_string(e.event.phase)),
+                 0};
+      net::post(io, [weak = weak_from_this(), d = std::move(d)]() mutable {
+        if (auto self = weak.lock()) self->enqueue(std::move(d));
+      });
+    }
+  }
+
+  void enqueue(Delivery d) {
+    std::lock_guard lock(mutex);
+    if (stopped) return;
+    if (stats.pending >= options.queue_limit) {
+      ++stats.dropped;
+      log_line(LogLevel::Warn, "webhook queue full: notification dropped",
+               {{"event", d.what}, {"url", d.webhook.url}});
+      return;
+    }
+    ++stats.pending;
+    auto& queue = queues[d.webhook.url];
+    queue.push_back(std::move(d));
+    if (queue.size() == 1) send(queue.front());
+  }
+
+  // Called with the mutex held.
+  void send(Delivery& d) {
+    FetchRequest request;
+    request.url = d.webhook.url;
+    request.method = "POST";
+    request.body = d.body;
+    request.timeout = options.timeout;
+    request.headers.emplace_back("Content-Type", "application/json");
+    const MetricQuery query{d.rollout, d.canary_version, Role::Canary, {}};
+    for (const auto& [name, value] : d.webhook.headers) {
+      Expanded expanded = expand_template(value, query, &options.secrets);
+      if (!expanded.ok()) {
+        finish(d.webhook.url, false, "header " + name + ": " + expanded.error);
+        return;
+      }
+      request.headers.emplace_back(name, expanded.text);
+    }
+    ++d.attempts;
+    // Handlers hold the sender weakly: what is queued when it goes is dropped, not leaked.
+    http_fetch(request, [weak = weak_from_this(), url = d.webhook.url](FetchResult r) {
+      auto self = weak.lock();
+      if (!self) return;
+      net::post(self->io, [weak, url, r = std::move(r)] {
+        if (auto self = weak.lock()) self->on_result(url, r);
+      });
+    });
+  }
+
+  void on_result(const std::string& url, const FetchResult& r) {
+    std::lock_guard lock(mutex);
+    auto it = queues.find(url);
+    if (stopped || it == queues.end() || it->second.empty()) return;
+    Delivery& d = it->second.front();
+    if (r.ok() && r.status >= 200 && r.status < 300) return finish(url, true, {});
+    const std::string why = r.ok() ? "HTTP " + std::to_string(r.status) : r.error;
+    if (!retryable(r) || d.attempts >= options.max_attempts) return finish(url, false, why);
+    ++stats.retries;
+    Duration backoff = options.first_backoff;
+    for (int i = 1; i < d.attempts && backoff < options.max_backoff; ++i) backoff *= 2;
+    backoff = std::min(backoff, options.max_backoff);
+    auto timer = std::make_shared<net::steady_timer>(io, backoff);
+    timer->async_wait([weak = weak_from_this(), timer, url](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      std::lock_guard lock(self->mutex);
+      auto q = self->queues.find(url);
+      if (!self->stopped && q != self->queues.end() && !q->second.empty())
+        self->send(q->second.front());
+    });
+  }
+
+  // Called with the mutex held: the front delivery of `url` is done; the next one starts.
+  void finish(const std::string& url, bool delivered, const std::string& why) {
+    auto& queue = queues[url];
+    const Delivery& d = queue.front();
+    if (delivered) {
+      ++stats.delivered;
+    } else {
+      ++stats.failed;
+      log_line(
+          LogLevel::Warn, "webhook not delivered",
+          {{"event", d.what}, {"url", d.webhook.url}, {"attempts", d.attempts}, {"reason", why}});
+    }
+    --stats.pending;
+    queue.pop_front();
+    if (!queue.empty()) send(queue.front());
+  }
+};
+
+WebhookSender::WebhookSender(RolloutService& service, WebhookOptions options)
+    : impl_(std::make_shared<Impl>(service, std::move(options))) {
+  impl_->work.emplace(impl_->io.get_executor());
+  impl_->thread = std::thread([impl = impl_] { impl->io.run(); });
+  impl_->subscription = service.subscribe(
+      [weak = std::weak_ptr<Impl>(impl_)](const StoredEvent& e, const RolloutStatus& s) {
+        if (auto impl = weak.lock()) impl->on_event(e, s);
+      });
+}
+
+WebhookSender::~WebhookSender() {
+  impl_->service.unsubscribe(impl_->subscription);
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopped = true;
+    if (impl_->stats.pending > 0)
+      log_line(LogLevel::Warn, "webhooks not sent before shutdown",
+               {{"pending", impl_->stats.pending}});
+  }
+  impl_->work.reset();
+  impl_->io.stop();
+  impl_->thread.join();
+}
+
+WebhookStats WebhookSender::stats() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->stats;
+}
+
+}  // namespace rollguard
