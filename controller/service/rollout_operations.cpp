@@ -21,13 +21,13 @@ ActionResult not_found(const std::string& name) {
 }
 
 ActionResult unavailable() {
-  return ActionResult{ServiceError::Unavailable, "the controller is starting or stopping", {}};
+  return ActionResult{ServiceError::Conflict, "the controller is starting or stopping", {}};
 }
 
 }  // namespace
 
 ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& actor) {
-  if (!ready_) return refused(ServiceError::Unavailable, "the controller is starting or stopping");
+  if (!ready_) return refused(ServiceError::Conflict, "the controller is starting or stopping");
   std::lock_guard life(lifecycle_);
   const std::string name = spec.metadata.name;
   std::shared_ptr<Managed> old = find(name);
@@ -42,7 +42,7 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
     r.status = *get(name);
     if (spec == old->applied) return r;  // Unchanged
     if (auto e = store_->update_applied(name, spec))
-      return refused(ServiceError::Unavailable, e->message);
+      return refused(ServiceError::Conflict, e->message);
     old->applied = std::move(spec);
     r.outcome = ApplyOutcome::Updated;
     return r;
@@ -65,7 +65,7 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
   if (known_good.empty() && spec.stable) known_good = *spec.stable;
   if (known_good.empty()) {
     return refused(
-        ServiceError::Invalid,
+        ServiceError::Conflict,
         "spec.stable.version is required: no known-good version of " + name + " is on record yet");
   }
 
@@ -78,7 +78,7 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
       RolloutState state = get(name)->state;
       if (!prepare(*old, nullptr)) on_strand(*old, [&] { old->runtime->resume(state); });
     }
-    return refused(ServiceError::Invalid, *error);
+    return refused(ServiceError::Conflict, *error);
   }
 
   const TimePoint now = clock_.now();
@@ -91,7 +91,7 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
   const Event first{now, EventKind::PhaseChanged, Phase::Pending, 0, record.state.message, actor};
   auto stored = store_->begin_revision(record, actor, {first});
   if (auto* e = std::get_if<StoreError>(&stored))
-    return refused(ServiceError::Unavailable, e->message);
+    return refused(ServiceError::Conflict, e->message);
 
   const RolloutStatus initial = status_of(*m, record.state, now);
   {

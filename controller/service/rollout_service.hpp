@@ -37,10 +37,11 @@ enum class ApplyOutcome {
 
 enum class ServiceError {
   None,
-  NotFound,     // 404
-  Conflict,     // 409: the action is refused in this phase (reason says why)
-  Invalid,      // 422: a valid manifest the service cannot start (no known-good version yet)
-  Unavailable,  // 503: not ready yet, or shutting down
+  NotFound,  // 404
+  // 409: the action is refused in this phase, or the manifest cannot start now (no
+  // known-good version on record, a router that cannot listen, the controller stopping);
+  // the reason says which
+  Conflict,
 };
 
 struct ApplyResult {

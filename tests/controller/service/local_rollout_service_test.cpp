@@ -100,7 +100,7 @@ TEST(LocalRolloutService, WithoutAKnownGoodVersionApplyIsRefused) {
   TempDir dir("service");
   auto service = testing::open_service(dir);
   ApplyResult r = service->apply(service_spec("shop", "2.0.0", kQuick, false), "ci");
-  EXPECT_EQ(r.error, ServiceError::Invalid);
+  EXPECT_EQ(r.error, ServiceError::Conflict);
   EXPECT_THAT(r.reason, HasSubstr("spec.stable.version"));
   EXPECT_FALSE(service->get("shop"));
 }
