@@ -235,7 +235,12 @@ void LocalRolloutService::shutdown() {
   for (auto& f : stopped) f.wait();
   for (const auto& m : all)
     if (m->runtime) m->runtime->drain_router(1s);
-  for (auto& f : drains_) f.wait();
+  std::vector<std::future<void>> drains;
+  {
+    std::lock_guard lock(mutex_);
+    drains.swap(drains_);
+  }
+  for (auto& f : drains) f.wait();
   flush_timer_.cancel();
   flush_measurements();
   work_.reset();

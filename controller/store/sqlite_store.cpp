@@ -25,7 +25,7 @@ std::variant<RolloutSpec, std::string> spec_from_text(const std::string& text) {
 std::variant<RolloutState, std::string> state_from_text(const std::string& text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return std::string("stored state: not JSON");
-  return state_from_json(j);
+  return state_from_store_json(j);
 }
 
 StoreError error(std::string what, const std::string& why) {
@@ -95,7 +95,7 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::begin_revision(const RolloutR
     e = row.bind(1, record.name)
             .bind(2, record.revision)
             .bind(3, spec_text(record.applied))
-            .bind(4, to_json(record.state).dump())
+            .bind(4, state_to_store_json(record.state).dump())
             .bind(5, record.state.knownGood)
             .bind(6, to_millis(record.updatedAt))
             .run();
@@ -186,7 +186,9 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::append(const std::string& nam
                 e)
           : Statement();
   if (e.empty()) {
-    row.bind(1, to_json(state).dump()).bind(2, state.knownGood).bind(3, to_millis(updated));
+    row.bind(1, state_to_store_json(state).dump())
+        .bind(2, state.knownGood)
+        .bind(3, to_millis(updated));
     if (removed) {
       row.bind(4, static_cast<std::int64_t>(*removed));
     } else {

@@ -122,7 +122,7 @@ std::optional<EventKind> parse_event_kind(std::string_view s) {
                     std::array{PhaseChanged, StepStarted, AnalysisCompleted, ActionApplied, Note});
 }
 
-json to_json(const RolloutState& s) {
+json state_to_store_json(const RolloutState& s) {
   json verdicts = json::object();
   for (const auto& [id, v] : s.verdicts) verdicts[id] = std::string(to_string(v));
   return {{"phase", std::string(to_string(s.phase))},
@@ -147,7 +147,7 @@ json to_json(const RolloutState& s) {
           {"message", s.message}};
 }
 
-std::variant<RolloutState, std::string> state_from_json(const json& j) {
+std::variant<RolloutState, std::string> state_from_store_json(const json& j) {
   if (!j.is_object()) return std::string("rollout state: not an object");
   RolloutState s;
   Reader r(j);

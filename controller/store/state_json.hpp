@@ -13,9 +13,9 @@
 
 namespace rollguard {
 
-nlohmann::json to_json(const RolloutState& state);
+nlohmann::json state_to_store_json(const RolloutState& state);
 // The state, or why the document is not one.
-std::variant<RolloutState, std::string> state_from_json(const nlohmann::json& j);
+std::variant<RolloutState, std::string> state_from_store_json(const nlohmann::json& j);
 
 std::optional<PauseReason> parse_pause_reason(std::string_view s);
 std::optional<Verdict> parse_verdict(std::string_view s);

@@ -181,7 +181,7 @@ TEST(SqliteStore, AVersionOneFileIsMigrated) {
     std::string e;
     const std::string spec = to_json(r.spec).dump();
     auto row = raw.prepare("INSERT INTO rollouts VALUES ('legacy', 3, ?, ?, '1.0.0', 0, 5)", e);
-    ASSERT_EQ(row.bind(1, spec).bind(2, to_json(r.state).dump()).run(), "");
+    ASSERT_EQ(row.bind(1, spec).bind(2, state_to_store_json(r.state).dump()).run(), "");
     auto rev =
         raw.prepare("INSERT INTO revisions VALUES ('legacy', 3, ?, '2.0.0', '1.0.0', 5, 'ci')", e);
     ASSERT_EQ(rev.bind(1, spec).run(), "");

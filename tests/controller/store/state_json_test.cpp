@@ -47,8 +47,8 @@ TEST(StateJson, RandomStatesRoundTrip) {
   std::mt19937_64 rng(20261122);
   for (int i = 0; i < 2000; ++i) {
     const RolloutState s = random_state(rng);
-    const std::string text = to_json(s).dump();
-    auto back = state_from_json(nlohmann::json::parse(text));
+    const std::string text = state_to_store_json(s).dump();
+    auto back = state_from_store_json(nlohmann::json::parse(text));
     ASSERT_TRUE(std::holds_alternative<RolloutState>(back)) << std::get<std::string>(back);
     ASSERT_EQ(std::get<RolloutState>(back), s) << text;
   }
@@ -63,9 +63,9 @@ struct Damage {
 class StateJsonDamage : public ::testing::TestWithParam<Damage> {};
 
 TEST_P(StateJsonDamage, IsReportedByField) {
-  nlohmann::json j = to_json(RolloutState{});
+  nlohmann::json j = state_to_store_json(RolloutState{});
   GetParam().apply(j);
-  auto back = state_from_json(j);
+  auto back = state_from_store_json(j);
   ASSERT_TRUE(std::holds_alternative<std::string>(back));
   EXPECT_NE(std::get<std::string>(back).find(GetParam().expected), std::string::npos)
       << std::get<std::string>(back);
