@@ -80,8 +80,11 @@ void Reconciler::attach() {
                                           });
   }
   auto alive = alive_;
-  parts_.targets->on_report([this, alive](const TargetReport& report) {
-    parts_.post([this, alive, report] {
+  // The driver may outlive this reconciler (a stopped revision's driver tearing down): the
+  // report handler holds its own copy of `post` and touches nothing of ours once we are gone.
+  parts_.targets->on_report([this, alive, post = parts_.post](const TargetReport& report) {
+    if (!*alive) return;
+    post([this, alive, report] {
       if (*alive) on_target(report);
     });
   });
@@ -159,8 +162,8 @@ void Reconciler::route_traffic(const Plan& p) {
   }
   routing_ = true;
   auto alive = alive_;
-  parts_.router->apply(table, [this, alive, table](std::string error) {
-    parts_.post([this, alive, table, error = std::move(error)] {
+  parts_.router->apply(table, [this, alive, table, post = parts_.post](std::string error) {
+    post([this, alive, table, error = std::move(error)] {
       if (!*alive) return;
       routing_ = false;
       if (!error.empty()) {

@@ -60,18 +60,16 @@ inline bool in_phase(const RolloutService& s, const std::string& name, Phase pha
 
 // seq runs 1..n without a gap and no PhaseChanged repeats the phase before it.
 inline ::testing::AssertionResult well_formed(const std::vector<StoredEvent>& events) {
-  std::optional<Phase> phase;
-  int revision = 0;
+  const StoredEvent* last = nullptr;  // the last phase change of the current revision
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (events[i].seq != static_cast<std::int64_t>(i) + 1)
       return ::testing::AssertionFailure() << "seq " << events[i].seq << " at index " << i;
-    if (events[i].revision != revision) phase.reset();
-    revision = events[i].revision;
+    if (last && last->revision != events[i].revision) last = nullptr;
     if (events[i].event.kind != EventKind::PhaseChanged) continue;
-    if (phase == events[i].event.phase)
-      return ::testing::AssertionFailure()
-             << "phase " << to_string(*phase) << " entered twice at seq " << events[i].seq;
-    phase = events[i].event.phase;
+    if (last && last->event.phase == events[i].event.phase)
+      return ::testing::AssertionFailure() << "phase " << to_string(events[i].event.phase)
+                                           << " entered twice at seq " << events[i].seq;
+    last = &events[i];
   }
   return ::testing::AssertionSuccess();
 }
