@@ -61,7 +61,8 @@ std::string manifest(const std::string& name, std::uint16_t router, const std::s
       "  traffic: {builtin: {listen: \"127.0.0.1:" +
       std::to_string(router) + "\"}}\n" + strategy +
       "  analysis:\n    templates:\n      - name: errors\n        interval: 400ms\n"
-      "        count: 3\n        minSamples: 5\n        metric: {builtin: {query: error_rate}}\n"
+      "        count: 3\n        minSamples: 1\n        inconclusiveLimit: 2\n"
+      "        metric: {builtin: {query: error_rate}}\n"
       "        successCondition: \"result < 0.1\"\n"
       "  rollback: {progressDeadline: 1m, keepPreviousFor: 0s}\n";
   Parsed<RolloutSpec> parsed = parse_rollout_text(yaml, Format::Yaml, name + ".yaml");
@@ -144,6 +145,15 @@ class CrashResume : public ::testing::Test {
     }
   }
 
+  static std::string history(std::uint16_t api, const std::string& name) {
+    try {
+      testing::TestHttpClient client(api, 5s);
+      return client.get("/v1/rollouts/" + name + "/events").body();
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  }
+
   // The rollout's phase as the API spells it; empty while it cannot be read.
   static std::string phase(std::uint16_t api, const std::string& name) {
     try {
@@ -207,7 +217,9 @@ TEST_F(CrashResume, KilledAtFiftyRandomInstantsEveryRolloutEndsAsWithoutCrashes)
       std::string p;
       while (std::chrono::steady_clock::now() < deadline && !terminal(p = phase(*api, r.name)))
         std::this_thread::sleep_for(20ms);
-      ASSERT_TRUE(terminal(p)) << r.name << " did not finish: " << p << "\n" << server.log_tail();
+      ASSERT_TRUE(terminal(p)) << r.name << " did not finish: " << p << "\n"
+                               << history(*api, r.name) << "\n"
+                               << server.log_tail();
     }
     server.kill(SIGKILL);
     ++kills;
