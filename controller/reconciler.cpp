@@ -74,10 +74,12 @@ void Reconciler::attach() {
         feed(AnalysisCompleted{id, v, why});
       });
   if (parts_.prober && !parts_.spec->probes.empty()) {
-    probes_ = std::make_unique<ProbeLoop>(parts_.spec->probes, *parts_.prober, parts_.post,
-                                          [this](Role role, const std::string& why) {
-                                            feed(ProbeFailed{role, why});
-                                          });
+    probes_ = std::make_unique<ProbeLoop>(
+        parts_.spec->probes, *parts_.prober, parts_.post,
+        [this](Role role, const std::string& why) {
+          feed(ProbeFailed{role, why});
+        },
+        [this] { wake(); });
   }
   auto alive = alive_;
   // The driver may outlive this reconciler (a stopped revision's driver tearing down): the
