@@ -266,6 +266,8 @@ void AnalysisRunner::record(const std::string& id, std::size_t index, Measuremen
   auto it = runs_.find(id);
   if (it == runs_.end()) return;
   it->second->pending[index] = false;
+  if (env_.on_measurement)
+    env_.on_measurement(id, it->second->run.templates()[index].compiled().spec.name, m);
   it->second->run.templates()[index].record(std::move(m));
   on_progress_(id);
   settle(id);

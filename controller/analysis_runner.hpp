@@ -32,6 +32,10 @@ struct AnalysisEnvironment {
   std::string preview_header = "X-Rollguard-Preview";
   // Runs `work` on the owner's strand (completions of async reads arrive on other threads).
   std::function<void(std::function<void()> work)> post;
+  // Each measurement as it is recorded, by run id and template name (`serve` stores them);
+  // may be empty.
+  std::function<void(const std::string& id, const std::string& metric, const Measurement&)>
+      on_measurement;
 };
 
 // One template of a running analysis, as a live view or the API shows it.

@@ -18,17 +18,26 @@ class SystemClock final : public Clock {
 
 class AsioWaker final : public Waker {
  public:
-  explicit AsioWaker(boost::asio::any_io_executor executor) : timer_(std::move(executor)) {}
+  // How late a wake-up ran after its due time: the control loop's lag (`serve` measures it).
+  using LagObserver = std::function<void(Duration late)>;
+
+  explicit AsioWaker(boost::asio::any_io_executor executor, LagObserver on_lag = {})
+      : timer_(std::move(executor)), on_lag_(std::move(on_lag)) {}
 
   void wake_at(TimePoint at, std::function<void()> fn) override {
     timer_.expires_at(at);  // cancels the previous wait
-    timer_.async_wait([fn = std::move(fn)](const boost::system::error_code& ec) {
-      if (!ec) fn();
-    });
+    // The observer is copied: the handler may run after this waker is gone.
+    timer_.async_wait(
+        [on_lag = on_lag_, at, fn = std::move(fn)](const boost::system::error_code& ec) {
+          if (ec) return;
+          if (on_lag) on_lag(std::max(Duration{0}, SystemClock().now() - at));
+          fn();
+        });
   }
 
  private:
   boost::asio::system_timer timer_;
+  LagObserver on_lag_;
 };
 
 }  // namespace rollguard

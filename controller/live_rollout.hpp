@@ -12,12 +12,9 @@
 #include <vector>
 
 #include "controller/asio_waker.hpp"
-#include "controller/reconciler.hpp"
-#include "health/outcome_window.hpp"
+#include "controller/rollout_runtime.hpp"
 
 namespace rollguard {
-
-class BuiltinRouterServer;
 
 class LiveRollout {
  public:
@@ -42,8 +39,6 @@ class LiveRollout {
   template <class F>
   auto on_strand(F f) -> decltype(f());
 
-  RolloutSpec spec_;
-  Reconciler::EventSink on_event_;
   SystemClock clock_;
   boost::asio::io_context io_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -51,14 +46,7 @@ class LiveRollout {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
       io_.get_executor()};
   std::vector<std::thread> threads_;
-  OutcomeWindow outcomes_;
-  std::unique_ptr<BuiltinRouterServer> router_server_;
-  std::unique_ptr<TrafficRouter> router_;
-  std::unique_ptr<TargetDriver> targets_;
-  std::unique_ptr<Prober> prober_;
-  std::unique_ptr<HttpClient> http_;
-  std::unique_ptr<AsioWaker> waker_;
-  std::unique_ptr<Reconciler> reconciler_;
+  RolloutRuntime runtime_;
   bool stopped_ = false;
 };
 

@@ -3,11 +3,13 @@
 namespace rollguard {
 
 ProbeLoop::ProbeLoop(std::vector<ProbeSpec> probes, Prober& prober,
-                     std::function<void(std::function<void()>)> post, Failed on_failed)
+                     std::function<void(std::function<void()>)> post, Failed on_failed,
+                     std::function<void()> on_result)
     : probes_(std::move(probes)),
       prober_(prober),
       post_(std::move(post)),
-      on_failed_(std::move(on_failed)) {}
+      on_failed_(std::move(on_failed)),
+      on_result_(std::move(on_result)) {}
 
 ProbeLoop::~ProbeLoop() {
   *alive_ = false;
@@ -56,6 +58,7 @@ void ProbeLoop::poll(TimePoint now) {
           target.reported = true;  // once: the rollout acts on it, the loop need not repeat it
           on_failed_(target.role, target.tracker.reason());
         }
+        if (*alive && on_result_) on_result_();
       });
     });
   }

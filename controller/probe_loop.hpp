@@ -19,8 +19,11 @@ class ProbeLoop {
  public:
   using Failed = std::function<void(Role role, const std::string& reason)>;
 
+  // `on_result` (may be empty) runs on the owner's strand after each probe result: a target's
+  // next round is due only once its result is in, so the owner looks at next_due() again.
   ProbeLoop(std::vector<ProbeSpec> probes, Prober& prober,
-            std::function<void(std::function<void()>)> post, Failed on_failed);
+            std::function<void(std::function<void()>)> post, Failed on_failed,
+            std::function<void()> on_result = {});
   ~ProbeLoop();
 
   // The endpoints to watch now; targets that left are forgotten, new ones start at `now`.
@@ -46,6 +49,7 @@ class ProbeLoop {
   Prober& prober_;
   std::function<void(std::function<void()>)> post_;
   Failed on_failed_;
+  std::function<void()> on_result_;
   std::map<Key, Target> targets_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -16,7 +16,17 @@ void earliest(std::optional<TimePoint>& into, std::optional<TimePoint> t) {
 }  // namespace
 
 Reconciler::Reconciler(ReconcilerParts parts, EventSink on_event)
-    : parts_(std::move(parts)), on_event_(std::move(on_event)), machine_(*parts_.spec) {}
+    : Reconciler(std::move(parts), EventsSink([on_event = std::move(on_event)](
+                                                  const Events& events, const RolloutState& s) {
+                   for (const Event& e : events) on_event(e, s);
+                 })) {}
+
+Reconciler::Reconciler(ReconcilerParts parts, EventsSink on_events)
+    : parts_(std::move(parts)), on_events_(std::move(on_events)), machine_(*parts_.spec) {}
+
+void Reconciler::emit(const Events& events) {
+  if (!events.empty()) on_events_(events, state_);
+}
 
 Reconciler::~Reconciler() {
   *alive_ = false;
@@ -26,10 +36,29 @@ const std::vector<std::string>& Reconciler::endpoints(Role role) const {
   return endpoints_[slot(role)];
 }
 
+std::vector<std::string> Reconciler::analyses_running() const {
+  return analyses_ ? analyses_->running_ids() : std::vector<std::string>{};
+}
+
 void Reconciler::start(const std::string& known_good) {
   state_ = machine_.begin(known_good, now());
-  on_event_(Event{now(), EventKind::PhaseChanged, Phase::Pending, 0, state_.message, {}}, state_);
+  emit({Event{now(), EventKind::PhaseChanged, Phase::Pending, 0, state_.message, {}}});
+  attach();
+  reconcile();
+}
 
+void Reconciler::resume(RolloutState state) {
+  state_ = std::move(state);
+  state_.ready = RoleCounts{};
+  state_.lastProgressAt = std::max(state_.lastProgressAt, now());
+  if (state_.phase == Phase::RollingBack)
+    state_.rollbackStartedAt = std::max(state_.rollbackStartedAt, now());
+  attach();
+  reconcile();
+}
+
+// Wires the analysis runner, the probe loop and the driver's reports to this state.
+void Reconciler::attach() {
   AnalysisEnvironment env = parts_.analysis;
   env.spec = parts_.spec;
   env.stable_version = state_.stableVersion;
@@ -45,23 +74,27 @@ void Reconciler::start(const std::string& known_good) {
         feed(AnalysisCompleted{id, v, why});
       });
   if (parts_.prober && !parts_.spec->probes.empty()) {
-    probes_ = std::make_unique<ProbeLoop>(parts_.spec->probes, *parts_.prober, parts_.post,
-                                          [this](Role role, const std::string& why) {
-                                            feed(ProbeFailed{role, why});
-                                          });
+    probes_ = std::make_unique<ProbeLoop>(
+        parts_.spec->probes, *parts_.prober, parts_.post,
+        [this](Role role, const std::string& why) {
+          feed(ProbeFailed{role, why});
+        },
+        [this] { wake(); });
   }
   auto alive = alive_;
-  parts_.targets->on_report([this, alive](const TargetReport& report) {
-    parts_.post([this, alive, report] {
+  // The driver may outlive this reconciler (a stopped revision's driver tearing down): the
+  // report handler holds its own copy of `post` and touches nothing of ours once we are gone.
+  parts_.targets->on_report([this, alive, post = parts_.post](const TargetReport& report) {
+    if (!*alive) return;
+    post([this, alive, report] {
       if (*alive) on_target(report);
     });
   });
-  reconcile();
 }
 
 MachineOutcome Reconciler::command(const OperatorCommand& command) {
   MachineOutcome out = machine_.apply(state_, command, now());
-  for (const Event& e : out.events) on_event_(e, state_);
+  emit(out.events);
   reconcile();
   return out;
 }
@@ -77,7 +110,7 @@ bool Reconciler::settled() const {
 
 void Reconciler::feed(const MachineInput& input) {
   MachineOutcome out = machine_.apply(state_, input, now());
-  for (const Event& e : out.events) on_event_(e, state_);
+  emit(out.events);
   reconcile();
 }
 
@@ -133,8 +166,8 @@ void Reconciler::route_traffic(const Plan& p) {
   }
   routing_ = true;
   auto alive = alive_;
-  parts_.router->apply(table, [this, alive, table](std::string error) {
-    parts_.post([this, alive, table, error = std::move(error)] {
+  parts_.router->apply(table, [this, alive, table, post = parts_.post](std::string error) {
+    post([this, alive, table, error = std::move(error)] {
       if (!*alive) return;
       routing_ = false;
       if (!error.empty()) {

@@ -39,11 +39,22 @@ struct ReconcilerParts {
 class Reconciler {
  public:
   using EventSink = std::function<void(const Event&, const RolloutState&)>;
+  // All the events of one transition at once, with the state they led to: what a store
+  // writes in one transaction, so that a crash never keeps half a transition.
+  using EventsSink = std::function<void(const Events&, const RolloutState&)>;
 
   Reconciler(ReconcilerParts parts, EventSink on_event);
+  Reconciler(ReconcilerParts parts, EventsSink on_events);
   ~Reconciler();
 
   void start(const std::string& known_good);
+  // Picks a recorded state back up after a restart (`serve` re-adopting its rollouts). Nothing
+  // already recorded is reported again; what the state calls for is asked of the world anew:
+  // instances scaled (drivers keep what already runs), the route table applied and verified,
+  // analyses without a verdict restarted. Observed counts (ready instances) are not trusted
+  // but re-read, and deadlines count from now: the controller's own downtime is not the
+  // rollout's lack of progress.
+  void resume(RolloutState state);
   // An operator action; refused ones change nothing and are returned with their reason.
   MachineOutcome command(const OperatorCommand& command);
 
@@ -53,9 +64,13 @@ class Reconciler {
   bool settled() const;
   const std::vector<std::string>& endpoints(Role role) const;
   std::vector<TemplateProgress> analyses() const { return analyses_->progress(); }
+  std::vector<std::string> analyses_running() const;
+  // No router apply in flight: stopping now leaves nothing half-applied.
+  bool idle() const { return !routing_; }
 
  private:
   TimePoint now() const { return parts_.clock->now(); }
+  void attach();
   void feed(const MachineInput& input);
   void reconcile();
   void scale_targets(const Plan& plan);
@@ -66,7 +81,9 @@ class Reconciler {
   void on_target(const TargetReport& report);
 
   ReconcilerParts parts_;
-  EventSink on_event_;
+  void emit(const Events& events);
+
+  EventsSink on_events_;
   RolloutMachine machine_;
   RolloutState state_;
   std::unique_ptr<AnalysisRunner> analyses_;

@@ -11,6 +11,7 @@
 
 #include "controller/event.hpp"
 #include "controller/machine_input.hpp"
+#include "controller/store/stored_event.hpp"  // StoredEvent: numbered per rollout, seq from 1
 #include "manifests/rollout_spec.hpp"
 #include "strategies/rollout_state.hpp"
 
@@ -27,14 +28,6 @@ struct RolloutStatus {
   TimePoint updatedAt{};
 };
 
-// An event as the store keeps it: numbered per rollout (seq starts at 1, never reused).
-struct StoredEvent {
-  std::string rollout;
-  int revision = 0;
-  std::int64_t seq = 0;
-  Event event;
-};
-
 enum class ApplyOutcome {
   Created,      // a new rollout name
   NewRevision,  // a new canary version: a new rollout revision starts from the known-good one
@@ -42,15 +35,20 @@ enum class ApplyOutcome {
   Unchanged,
 };
 
-struct ApplyResult {
-  ApplyOutcome outcome = ApplyOutcome::Unchanged;
-  RolloutStatus status;
-};
-
 enum class ServiceError {
   None,
   NotFound,  // 404
-  Conflict,  // 409: the action is refused in this phase (reason says why)
+  // 409: the action is refused in this phase, or the manifest cannot start now (no
+  // known-good version on record, a router that cannot listen, the controller stopping);
+  // the reason says which
+  Conflict,
+};
+
+struct ApplyResult {
+  ApplyOutcome outcome = ApplyOutcome::Unchanged;
+  RolloutStatus status;
+  ServiceError error = ServiceError::None;  // set: nothing was applied (reason says why)
+  std::string reason;
 };
 
 struct ActionResult {

@@ -1,0 +1,108 @@
+// `rollguard serve [--listen ADDR] [--data DIR] [--tokens FILE] [--tls-cert F
+// --tls-key F]`: the long-lived controller. Opens the store under --data,
+// starts the HTTP API, re-adopts every rollout the store holds (the API answers
+// /readyz with 503 until then), and runs until SIGTERM or SIGINT, which stop it
+// gracefully: the API stops taking requests, each rollout stops between two
+// transitions, and the next start resumes from the store.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "controller/cli/commands.hpp"
+#include "controller/service/api_server.hpp"
+#include "controller/service/local_rollout_service.hpp"
+
+namespace rollguard::cli {
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:" + std::to_string(kDefaultApiPort);
+  std::string data = "rollguard-data";
+  std::string tokens;
+  std::string tls_cert, tls_key;
+  int threads = 4;
+};
+
+int serve(const ServeOptions &options) {
+  ApiOptions api;
+  if (auto error = api.set_listen(options.listen)) {
+    std::cerr << "--listen: " << *error << "\n";
+    return kUsage;
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    std::cerr << "--tls-cert and --tls-key go together\n";
+    return kUsage;
+  }
+  api.tokens_file = options.tokens;
+  api.tls_cert = options.tls_cert;
+  api.tls_key = options.tls_key;
+
+  // Signals are taken by an asio signal_set rather than blocked: instances the
+  // service starts inherit the signal mask, and they must still stop on
+  // SIGTERM.
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set signals(signals_io, SIGTERM, SIGINT);
+  int received = 0;
+  signals.async_wait([&](const boost::system::error_code &ec, int signal) {
+    if (!ec)
+      received = signal;
+  });
+
+  ServiceOptions service_options;
+  service_options.data_dir = options.data;
+  service_options.threads = options.threads;
+  auto opened = LocalRolloutService::open(service_options);
+  if (auto *error = std::get_if<std::string>(&opened)) {
+    std::cerr << "rollguard serve: " << *error << "\n";
+    return kFailed;
+  }
+  LocalRolloutService &service =
+      *std::get<std::unique_ptr<LocalRolloutService>>(opened);
+
+  ApiServer server(service, api);
+  if (auto error = server.start()) {
+    std::cerr << "rollguard serve: " << *error << "\n";
+    return kFailed;
+  }
+  std::cout << "rollguard serve: listening on "
+            << (server.tls() ? "https://" : "http://") << api.address << ":"
+            << server.port() << " (data " << options.data << ")" << std::endl;
+
+  service.adopt();
+  for (const std::string &problem : service.problems())
+    spdlog::error("not resumed: {}", problem);
+  spdlog::info("ready: {} rollouts under management", service.list().size());
+
+  signals_io.run(); // until SIGTERM or SIGINT
+  spdlog::info("signal {}: stopping; every rollout keeps its recorded state",
+               received);
+  server.stop();
+  service.shutdown();
+  return kSucceeded;
+}
+
+} // namespace
+
+void add_serve_command(CLI::App &app, int &exit_code) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App *cmd = app.add_subcommand(
+      "serve", "Run the controller: HTTP API, store, many rollouts");
+  cmd->add_option("--listen", options->listen,
+                  "ADDR:PORT of the API (default 127.0.0.1:8470)");
+  cmd->add_option("--data", options->data,
+                  "Directory of the store (default ./rollguard-data)");
+  cmd->add_option("--tokens", options->tokens,
+                  "CSV of token,name,role (viewer|operator)");
+  cmd->add_option("--tls-cert", options->tls_cert,
+                  "PEM certificate: serve HTTPS");
+  cmd->add_option("--tls-key", options->tls_key,
+                  "PEM private key of --tls-cert");
+  cmd->add_option("--threads", options->threads, "Threads the rollouts run on")
+      ->check(CLI::Range(1, 64));
+  cmd->callback([options, &exit_code] { exit_code = serve(*options); });
+}
+
+} // namespace rollguard::cli

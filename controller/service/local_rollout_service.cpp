@@ -1,0 +1,252 @@
+#include "controller/service/local_rollout_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <cstdlib>
+#include <filesystem>
+
+#include "controller/service/managed_rollout.hpp"
+#include "controller/store/sqlite_store.hpp"
+#include "strategies/planner.hpp"
+
+namespace rollguard {
+
+std::variant<std::unique_ptr<LocalRolloutService>, std::string> LocalRolloutService::open(
+    ServiceOptions options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) return options.data_dir + ": " + ec.message();
+  auto opened =
+      SqliteStore::open((std::filesystem::path(options.data_dir) / "rollguard.db").string());
+  if (auto* e = std::get_if<StoreError>(&opened)) return e->message;
+  std::unique_ptr<Store> store = std::get<std::unique_ptr<SqliteStore>>(std::move(opened));
+  return std::unique_ptr<LocalRolloutService>(
+      new LocalRolloutService(std::move(options), std::move(store)));
+}
+
+LocalRolloutService::LocalRolloutService(ServiceOptions options, std::unique_ptr<Store> store)
+    : options_(std::move(options)),
+      store_(std::move(store)),
+      housekeeping_(io_.get_executor()),
+      flush_timer_(housekeeping_) {
+  for (int i = 0; i < std::max(1, options_.threads); ++i)
+    threads_.emplace_back([this] { io_.run(); });
+}
+
+LocalRolloutService::~LocalRolloutService() {
+  shutdown();
+}
+
+std::shared_ptr<LocalRolloutService::Managed> LocalRolloutService::find(
+    const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  auto it = rollouts_.find(name);
+  return it == rollouts_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<LocalRolloutService::Managed> LocalRolloutService::make_managed(
+    const std::string& name, int revision, RolloutSpec spec, RolloutSpec applied) {
+  auto m = std::make_shared<Managed>(name, revision, std::move(spec), std::move(applied),
+                                     boost::asio::make_strand(io_));
+  m->steps = Planner(m->spec).program().steps.size();
+  return m;
+}
+
+// Makes the runtime (drivers, router) of `m`; the predecessor hands over its router.
+std::optional<std::string> LocalRolloutService::prepare(Managed& m, Managed* predecessor) {
+  Managed* self = &m;
+  m.runtime = std::make_unique<RolloutRuntime>(
+      m.spec, m.strand, clock_,
+      [this, self](const Events& events, const RolloutState& state) {
+        record(*self, events, state);
+      },
+      [this, self](const std::string& id, const std::string& metric, const Measurement& ms) {
+        std::lock_guard lock(measurements_mutex_);
+        measurements_.push_back(MeasurementRecord{
+            self->name, self->revision, id, metric,
+            ms.value.empty() ? std::nullopt : std::optional<double>(ms.value.front()), ms.verdict,
+            ms.at});
+      });
+  if (options_.on_wake_lag) m.runtime->observe_wake_lag(options_.on_wake_lag);
+  auto error = m.runtime->prepare(predecessor ? predecessor->runtime.get() : nullptr);
+  if (error) {
+    m.problem = *error;
+    m.runtime.reset();
+  }
+  return error;
+}
+
+// The store write before anything is acted on. A write that fails leaves the process unable
+// to keep its promise (answered means durable), so it stops here, loudly: the next start
+// resumes from the last transition that was written.
+void LocalRolloutService::record(Managed& m, const Events& events, const RolloutState& state,
+                                 std::optional<bool> removed) {
+  auto stored = store_->append(m.name, m.revision, events, state, removed);
+  if (auto* e = std::get_if<StoreError>(&stored)) {
+    spdlog::critical("store: {}; stopping so that nothing is acted on unrecorded", e->message);
+    std::abort();
+  }
+  const RolloutStatus status =
+      status_of(m, state, events.empty() ? clock_.now() : events.back().at);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rollouts_.find(m.name);
+    if (!m.removing && it != rollouts_.end() && it->second.get() == &m) snapshot_[m.name] = status;
+  }
+  std::vector<std::shared_ptr<Listener>> listeners;
+  {
+    std::lock_guard lock(listeners_mutex_);
+    for (const auto& [id, l] : listeners_) listeners.push_back(l);
+  }
+  for (const StoredEvent& e : std::get<std::vector<StoredEvent>>(stored))
+    for (const auto& l : listeners) (*l)(e, status);
+}
+
+RolloutStatus LocalRolloutService::status_of(const Managed& m, const RolloutState& state,
+                                             TimePoint at) const {
+  RolloutStatus s;
+  s.name = m.name;
+  s.revision = m.revision;
+  s.spec = m.spec;
+  s.state = state;
+  s.steps = m.steps;
+  if (m.runtime && m.runtime->running()) {
+    for (const AnalysisRequest& a : m.runtime->reconciler().plan().analyses)
+      s.analysesRunning.push_back(a.id);
+  }
+  s.updatedAt = at;
+  return s;
+}
+
+void LocalRolloutService::adopt() {
+  auto loaded = store_->load();
+  if (auto* e = std::get_if<StoreError>(&loaded)) {
+    std::lock_guard lock(mutex_);
+    problems_.push_back(e->message);
+    spdlog::error("store: {}", e->message);
+    return;
+  }
+  Store::Loaded& all = std::get<Store::Loaded>(loaded);
+  std::vector<std::future<void>> resumed;
+  std::lock_guard life(lifecycle_);
+  for (const auto& [name, why] : all.unreadable) {
+    std::lock_guard lock(mutex_);
+    problems_.push_back(name + ": " + why);
+    spdlog::error("{}: not re-adopted: {}", name, why);
+  }
+  for (RolloutRecord& r : all.rollouts) {
+    const bool settled_away = r.removed && is_terminal(r.state.phase);
+    if (settled_away) {
+      std::lock_guard lock(mutex_);
+      removed_[r.name] = Tombstone{r.revision, r.state.knownGood};
+      continue;
+    }
+    std::shared_ptr<Managed> m = make_managed(r.name, r.revision, r.spec, r.applied);
+    m->removing = r.removed;
+    if (auto error = prepare(*m, nullptr)) spdlog::error("{}: not re-adopted: {}", r.name, *error);
+    {
+      std::lock_guard lock(mutex_);
+      if (!m->problem.empty()) problems_.push_back(r.name + ": " + m->problem);
+      (r.removed ? leaving_ : rollouts_)[r.name] = m;
+      if (!r.removed) snapshot_[r.name] = status_of(*m, r.state, r.updatedAt);
+    }
+    auto done = std::make_shared<std::promise<void>>();
+    resumed.push_back(done->get_future());
+    boost::asio::post(m->strand, [this, m, state = r.state, done] {
+      if (m->runtime) m->runtime->resume(state);
+      if (m->removing) watch_removal(m, clock_.now() + m->spec.rollback.progressDeadline);
+      done->set_value();
+    });
+  }
+  for (auto& f : resumed) f.wait();
+  if (auto pruned = store_->prune_measurements(clock_.now() - options_.measurement_retention);
+      std::holds_alternative<StoreError>(pruned))
+    spdlog::warn("measurement retention: {}", std::get<StoreError>(pruned).message);
+  schedule_housekeeping();
+  ready_ = true;
+}
+
+std::vector<std::string> LocalRolloutService::problems() const {
+  std::lock_guard lock(mutex_);
+  return problems_;
+}
+
+void LocalRolloutService::flush_measurements() {
+  std::vector<MeasurementRecord> batch;
+  {
+    std::lock_guard lock(measurements_mutex_);
+    batch.swap(measurements_);
+  }
+  if (batch.empty()) return;
+  if (auto e = store_->add_measurements(batch)) spdlog::warn("measurements: {}", e->message);
+}
+
+// Every flush interval: measurements to the store; about hourly: retention.
+void LocalRolloutService::schedule_housekeeping() {
+  flush_timer_.expires_after(options_.measurement_flush);
+  flush_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || closed_) return;
+    flush_measurements();
+    if (++flushes_ % 3600 == 0)
+      store_->prune_measurements(clock_.now() - options_.measurement_retention);
+    schedule_housekeeping();
+  });
+}
+
+// On the strand: waits (bounded) for a router change in flight, then stops acting.
+void LocalRolloutService::stop_when_idle(const std::shared_ptr<Managed>& m,
+                                         std::chrono::steady_clock::time_point deadline,
+                                         std::shared_ptr<std::promise<void>> done) {
+  m->timer.cancel();
+  if (!m->runtime || !m->runtime->running()) return done->set_value();
+  if (!m->runtime->reconciler().idle() && std::chrono::steady_clock::now() < deadline) {
+    m->timer.expires_after(20ms);
+    m->timer.async_wait([this, m, deadline, done](const boost::system::error_code&) {
+      stop_when_idle(m, deadline, done);
+    });
+    return;
+  }
+  // Process targets' instances would die with this process anyway; stop them in order.
+  // Anything else (static, command) keeps serving while the controller is away.
+  const bool processes = std::holds_alternative<ProcessTarget>(m->spec.target);
+  m->runtime->stop(processes, [done] { done->set_value(); });
+}
+
+void LocalRolloutService::shutdown() {
+  if (closed_.exchange(true)) return;
+  ready_ = false;
+  std::lock_guard life(lifecycle_);
+  std::vector<std::shared_ptr<Managed>> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [name, m] : rollouts_) all.push_back(m);
+    for (const auto& [name, m] : leaving_) all.push_back(m);
+  }
+  // Each rollout stops between two transitions, after a router change in flight has been
+  // confirmed (bounded), so the recorded state and the world agree.
+  std::vector<std::future<void>> stopped;
+  for (const auto& m : all) {
+    auto done = std::make_shared<std::promise<void>>();
+    stopped.push_back(done->get_future());
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    boost::asio::post(m->strand, [this, m, done, deadline] { stop_when_idle(m, deadline, done); });
+  }
+  for (auto& f : stopped) f.wait();
+  for (const auto& m : all)
+    if (m->runtime) m->runtime->drain_router(1s);
+  std::vector<std::future<void>> drains;
+  {
+    std::lock_guard lock(mutex_);
+    drains.swap(drains_);
+  }
+  for (auto& f : drains) f.wait();
+  flush_timer_.cancel();
+  flush_measurements();
+  work_.reset();
+  io_.stop();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+}  // namespace rollguard

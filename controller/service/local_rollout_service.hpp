@@ -1,0 +1,125 @@
+#pragma once
+// The RolloutService of `rollguard serve`: many rollouts in one process, each a RolloutRuntime
+// on its own strand of one small thread pool, so a slow rollout (a router that answers late,
+// an analysis that reads slowly) delays no other. Every transition is written to the Store in
+// one transaction before it is acted on and before the call that caused it returns; reads
+// come from a snapshot refreshed on each event. On start, each rollout the store holds is
+// re-adopted from its recorded state (docs/service.md).
+//
+// apply/act/remove/shutdown block until the rollout's strand has done the work: call them
+// from threads outside the service (the HTTP server's), never from a listener.
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "controller/asio_waker.hpp"
+#include "controller/service/rollout_service.hpp"
+#include "controller/store/store.hpp"
+
+namespace rollguard {
+
+struct ServiceOptions {
+  std::string data_dir = "rollguard-data";  // holds rollguard.db
+  int threads = 4;                          // the pool every rollout's strand runs on
+  Duration measurement_retention = std::chrono::hours(24 * 7);
+  Duration measurement_flush = 1s;  // measurements are written in batches (not transitions)
+  // Told how late each rollout's timer wake-up ran (any thread): the control loop's lag.
+  std::function<void(Duration)> on_wake_lag;
+};
+
+class LocalRolloutService final : public RolloutService {
+ public:
+  // Opens (creating) the data directory and its store; not ready until adopt().
+  static std::variant<std::unique_ptr<LocalRolloutService>, std::string> open(
+      ServiceOptions options);
+  ~LocalRolloutService() override;
+
+  // Re-adopts every rollout the store holds; ready() afterwards.
+  void adopt();
+  // Graceful stop: mutations are refused from now on, each rollout stops acting once no
+  // router change is in flight, process targets' instances are stopped, built-in routers
+  // drained. The recorded state is already durable; the next start resumes from it.
+  void shutdown();
+  // Rollouts that could not be re-adopted (an unreadable row, a router that cannot listen).
+  std::vector<std::string> problems() const;
+  Store& store() { return *store_; }
+
+  ApplyResult apply(RolloutSpec spec, const std::string& actor) override;
+  std::optional<RolloutStatus> get(const std::string& name) const override;
+  std::vector<RolloutStatus> list() const override;
+  ActionResult act(const std::string& name, const OperatorCommand& command) override;
+  ActionResult remove(const std::string& name, const std::string& actor) override;
+  std::vector<StoredEvent> history(const std::string& name,
+                                   std::int64_t after_seq = 0) const override;
+  std::uint64_t subscribe(Listener listener) override;
+  void unsubscribe(std::uint64_t id) override;
+  bool ready() const override { return ready_; }
+
+ private:
+  struct Managed;
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+  LocalRolloutService(ServiceOptions options, std::unique_ptr<Store> store);
+
+  std::shared_ptr<Managed> find(const std::string& name) const;
+  std::shared_ptr<Managed> make_managed(const std::string& name, int revision, RolloutSpec spec,
+                                        RolloutSpec applied);
+  std::optional<std::string> prepare(Managed& m, Managed* predecessor);
+  void record(Managed& m, const Events& events, const RolloutState& state,
+              std::optional<bool> removed = {});
+  RolloutStatus status_of(const Managed& m, const RolloutState& state, TimePoint at) const;
+  void retire(Managed& m, const std::string& why, const std::string& actor);
+  void watch_removal(const std::shared_ptr<Managed>& m, TimePoint until);
+  void finish_removal(const std::shared_ptr<Managed>& m);
+  void stop_when_idle(const std::shared_ptr<Managed>& m,
+                      std::chrono::steady_clock::time_point deadline,
+                      std::shared_ptr<std::promise<void>> done);
+  void flush_measurements();
+  void schedule_housekeeping();
+  template <class F>
+  auto on_strand(Managed& m, F f) -> decltype(f());
+
+  ServiceOptions options_;
+  std::unique_ptr<Store> store_;
+  SystemClock clock_;
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
+      io_.get_executor()};
+  std::vector<std::thread> threads_;
+  Strand housekeeping_;
+  boost::asio::steady_timer flush_timer_;
+  std::uint64_t flushes_ = 0;  // on housekeeping_
+
+  std::mutex lifecycle_;  // one apply or remove at a time: they replace rollouts whole
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Managed>> rollouts_;
+  std::map<std::string, RolloutStatus> snapshot_;
+  std::map<std::string, std::shared_ptr<Managed>> leaving_;  // removed, settling
+  struct Tombstone {
+    int revision = 0;
+    std::string known_good;
+  };
+  std::map<std::string, Tombstone> removed_;  // names removed for good: numbering goes on
+  std::vector<std::string> problems_;
+  std::vector<std::future<void>> drains_;
+
+  std::mutex listeners_mutex_;
+  std::map<std::uint64_t, std::shared_ptr<Listener>> listeners_;
+  std::uint64_t next_listener_ = 1;
+
+  std::mutex measurements_mutex_;
+  std::vector<MeasurementRecord> measurements_;
+
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> closed_{false};
+};
+
+}  // namespace rollguard

@@ -1,0 +1,46 @@
+#pragma once
+// One rollout inside LocalRolloutService (internal): its current revision, the runtime that
+// drives it on its strand, and the manifest last applied.
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <future>
+
+#include "controller/rollout_runtime.hpp"
+#include "controller/service/local_rollout_service.hpp"
+
+namespace rollguard {
+
+struct LocalRolloutService::Managed {
+  Managed(std::string name, int revision, RolloutSpec spec, RolloutSpec applied, Strand strand)
+      : name(std::move(name)),
+        revision(revision),
+        spec(std::move(spec)),
+        applied(std::move(applied)),
+        strand(strand),
+        timer(strand) {}
+
+  const std::string name;
+  const int revision;
+  const RolloutSpec spec;  // what this revision runs
+  RolloutSpec applied;     // the latest manifest applied (guarded by the lifecycle mutex)
+  Strand strand;
+  boost::asio::steady_timer timer;  // removal: checks whether the rollout has settled
+  std::size_t steps = 0;
+  // The rest is touched on the strand only.
+  std::unique_ptr<RolloutRuntime> runtime;  // null: could not be started (`problem` says why)
+  std::string problem;
+  bool removing = false;
+};
+
+// Runs `f` on the rollout's strand and waits for its result (from a thread outside the pool).
+template <class F>
+auto LocalRolloutService::on_strand(Managed& m, F f) -> decltype(f()) {
+  std::packaged_task<decltype(f())()> task(std::move(f));
+  auto result = task.get_future();
+  boost::asio::post(m.strand, [&task] { task(); });
+  return result.get();
+}
+
+}  // namespace rollguard
