@@ -36,11 +36,11 @@ RolloutState LiveRollout::state() {
 }
 
 Plan LiveRollout::plan() {
-  return on_strand([this] { return reconciler_->plan(); });
+  return on_strand([this] { return runtime_.reconciler().plan(); });
 }
 
 std::vector<TemplateProgress> LiveRollout::analyses() {
-  return on_strand([this] { return reconciler_->analyses(); });
+  return on_strand([this] { return runtime_.reconciler().analyses(); });
 }
 
 bool LiveRollout::settled() {
