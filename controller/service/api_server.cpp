@@ -69,6 +69,10 @@ ApiServer::~ApiServer() {
   stop();
 }
 
+bool ApiServer::stopping() const {
+  return impl_->core && impl_->core->stopping();
+}
+
 bool ApiServer::tls() const {
   return impl_->tls.has_value();
 }

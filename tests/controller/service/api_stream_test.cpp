@@ -107,7 +107,10 @@ TEST_F(ApiFixture, StopFinishesARequestInFlight) {
     std::this_thread::yield();
   ASSERT_EQ(service_.applies_waiting(), 1);
   auto stopped = std::async(std::launch::async, [this] { return server_->stop(); });
-  // stop() is waiting for the request in flight; no new connection is taken meanwhile.
+  while (!server_->stopping() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  ASSERT_TRUE(server_->stopping());
+  // stop() waits for the request in flight.
   EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
   service_.release_applies();
   const ApiResponse r = put.get();
