@@ -56,7 +56,7 @@ class MemoryRolloutService final : public RolloutService {
              Event{now_, EventKind::PhaseChanged, Phase::Progressing, 0,
                    "revision " + std::to_string(s.revision) + " started", actor});
     }
-    return ApplyResult{outcome, rollouts_.at(name)};
+    return ApplyResult{outcome, rollouts_.at(name), {}};
   }
 
   std::optional<RolloutStatus> get(const std::string& name) const override {
