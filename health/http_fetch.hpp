@@ -15,10 +15,10 @@ namespace rollguard {
 struct FetchRequest {
   std::string url;  // absolute http:// or https:// URL, query string already encoded
   std::vector<std::pair<std::string, std::string>> headers;
-  Duration timeout = 5s;
-  std::size_t max_body = 8 * 1024 * 1024;  // a longer body is an error, not a huge string
   std::string method = "GET";
   std::string body;  // sent when not empty, with the Content-Type of `headers` (else JSON)
+  Duration timeout = 5s;
+  std::size_t max_body = 8 * 1024 * 1024;  // a longer body is an error, not a huge string
 };
 
 struct FetchResult {

@@ -46,7 +46,10 @@ TEST_P(Fetch, StatusBodyOrError) {
   const FetchCase& c = GetParam();
   LocalHttpServer server([&c](const SeenRequest&) { return c.response; });
   const FetchResult r =
-      fetch_sync({server.url() + "/x?a=1", {{"X-Test", "yes"}}, c.timeout, c.max_body});
+      fetch_sync({.url = server.url() + "/x?a=1",
+                  .headers = {{"X-Test", "yes"}},
+                  .timeout = c.timeout,
+                  .max_body = c.max_body});
   if (!c.error.empty()) {
     EXPECT_NE(r.error.find(c.error), std::string::npos) << r.error;
     EXPECT_EQ(r.status, 0);
@@ -102,7 +105,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(FetchErrors, BadUrlAnswersAtOnce) {
   bool called = false;
-  http_fetch({"not a url", {}, 1s}, [&](FetchResult r) {
+  http_fetch({.url = "not a url", .timeout = 1s}, [&](FetchResult r) {
     called = true;
     EXPECT_NE(r.error.find("bad URL"), std::string::npos) << r.error;
   });
