@@ -66,7 +66,9 @@ class Connection {
     if (url.tls) {
       tls_.emplace(net::ssl::context::tls_client);
       tls_->set_default_verify_paths();
-      if (!options.ca_file.empty()) tls_->load_verify_file(options.ca_file);
+      boost::system::error_code ec;
+      if (!options.ca_file.empty()) tls_->load_verify_file(options.ca_file, ec);
+      if (ec) throw std::invalid_argument("--ca-cert " + options.ca_file + ": " + ec.message());
       tls_->set_verify_mode(net::ssl::verify_peer);
       ssl_.emplace(io_, *tls_);
     } else {
@@ -215,7 +217,7 @@ ApiClient::StreamEnd ApiClient::stream(const std::string& target,
                                        ClientResponse* refused) {
   const auto connect_deadline = Clock::now() + options_.timeout;
   Connection connection(url_, options_);
-  connection.connect(deadline ? std::min(*deadline, connect_deadline) : connect_deadline);
+  connection.connect(connect_deadline);  // a --timeout that ran out is seen on the first read
   auto request = make_request(url_, options_, "GET", target);
   request.set(http::field::accept, "text/event-stream");
   StreamEnd end = StreamEnd::Closed;

@@ -71,7 +71,7 @@ json status_json(const RolloutStatus& status, bool with_spec) {
       {"startedAt", time_json(s.startedAt)},
       {"completedAt", time_json(s.completedAt)},
       {"updatedAt", time_json(status.updatedAt)}};
-  if (with_spec) out["spec"] = json::parse(to_json(status.spec).dump());
+  if (with_spec) out["spec"] = json(to_json(status.spec));
   return out;
 }
 

@@ -69,6 +69,10 @@ ApiServer::~ApiServer() {
   stop();
 }
 
+bool ApiServer::stopping() const {
+  return impl_->core && impl_->core->stopping();
+}
+
 bool ApiServer::tls() const {
   return impl_->tls.has_value();
 }
@@ -99,7 +103,7 @@ std::optional<std::string> ApiServer::start() {
   }
   if (auto error = s.load_tls()) return error;
 
-  s.acceptor.emplace(s.io);
+  s.acceptor.emplace(net::make_strand(s.io));
   const tcp::endpoint endpoint(address, s.options.port);
   s.acceptor->open(endpoint.protocol(), ec);
   if (!ec) s.acceptor->set_option(net::socket_base::reuse_address(true), ec);
@@ -129,7 +133,7 @@ bool ApiServer::stop() {
   Impl& s = *impl_;
   if (!s.running) return true;
   s.running = false;
-  net::post(s.io, [&s] {
+  net::post(s.acceptor->get_executor(), [&s] {
     boost::system::error_code ignored;
     s.acceptor->close(ignored);
   });

@@ -35,6 +35,7 @@ class ApiServer {
   // last chunk), lets requests in flight finish for up to options.shutdown_grace, then stops
   // the threads. Returns true when nothing was cut off. Idempotent.
   bool stop();
+  bool stopping() const;  // stop() has begun
 
   // The table the server routes by (the same one a test walks for the auth rules).
   const std::vector<ApiRoute>& routes() const;

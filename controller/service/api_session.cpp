@@ -160,10 +160,10 @@ class Session final : public ApiSessionBase, public std::enable_shared_from_this
                                                    : "UNKNOWN";
     handled_ = HandledRequest{};
     handled_.reply = ApiReply{status, error_body(code, message), "application/json", {}, 0};
-    respond(false);  // the body was not read: the connection cannot be reused
+    respond(false, true);  // the body was not read: the connection cannot be reused
   }
 
-  void respond(bool keep_alive) {
+  void respond(bool keep_alive, bool unread_body = false) {
     keep_alive = keep_alive && !core_.stopping();
     auto response = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(handled_.reply.status), version_);
@@ -175,14 +175,34 @@ class Session final : public ApiSessionBase, public std::enable_shared_from_this
     response->keep_alive(keep_alive);
     response->prepare_payload();
     lowest().expires_after(core_.options().request_timeout);
-    http::async_write(
-        stream_, *response,
-        [self = this->shared_from_this(), response, keep_alive](beast::error_code ec, std::size_t) {
-          self->core_.record(self->method_, self->handled_, response->result_int(),
-                             SteadyClock::now() - self->started_);
-          if (ec || !keep_alive) return self->close();
-          self->wait_request();
-        });
+    http::async_write(stream_, *response,
+                      [self = this->shared_from_this(), response, keep_alive, unread_body](
+                          beast::error_code ec, std::size_t) {
+                        self->core_.record(self->method_, self->handled_, response->result_int(),
+                                           SteadyClock::now() - self->started_);
+                        if (!ec && unread_body) return self->linger_close();
+                        if (ec || !keep_alive) return self->close();
+                        self->wait_request();
+                      });
+  }
+
+  // After an answer to a request whose body was not read: closing at once would make the
+  // kernel reset the connection (unread data) and the client could lose the answer. Stop
+  // sending, discard what the client still sends for a moment, then close.
+  void linger_close() {
+    beast::error_code ignored;
+    lowest().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    lowest().expires_after(std::chrono::seconds(2));
+    discard();
+  }
+
+  void discard() {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(16 * 1024),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec || self->state_ == State::Closed) return self->close();
+                              self->discard();
+                            });
   }
 
   // ---- Server-Sent Events ----

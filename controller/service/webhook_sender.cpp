@@ -49,6 +49,7 @@ struct WebhookSender::Impl : std::enable_shared_from_this<Impl> {
 
   Impl(RolloutService& s, WebhookOptions o) : service(s), options(std::move(o)) {}
 
+  // On the rollout's strand: counts and queues, nothing more.
   void on_event(const StoredEvent& e, const RolloutStatus& status) {
     for (const WebhookSpec& w : status.spec.notifications) {
       if (!webhook_wants(w, e)) continue;
@@ -58,6 +59,17 @@ struct WebhookSender::Impl : std::enable_shared_from_this<Impl> {
                  webhook_payload(w.format, e, status),
                  e.rollout + " " + std::string(to_string(e.event.phase)),
                  0};
+      {
+        std::lock_guard lock(mutex);
+        if (stopped) return;
+        if (stats.pending >= options.queue_limit) {
+          ++stats.dropped;
+          log_line(LogLevel::Warn, "webhook queue full: notification dropped",
+                   {{"event", d.what}, {"url", d.webhook.url}});
+          continue;
+        }
+        ++stats.pending;
+      }
       net::post(io, [weak = weak_from_this(), d = std::move(d)]() mutable {
         if (auto self = weak.lock()) self->enqueue(std::move(d));
       });
@@ -67,13 +79,6 @@ struct WebhookSender::Impl : std::enable_shared_from_this<Impl> {
   void enqueue(Delivery d) {
     std::lock_guard lock(mutex);
     if (stopped) return;
-    if (stats.pending >= options.queue_limit) {
-      ++stats.dropped;
-      log_line(LogLevel::Warn, "webhook queue full: notification dropped",
-               {{"event", d.what}, {"url", d.webhook.url}});
-      return;
-    }
-    ++stats.pending;
     auto& queue = queues[d.webhook.url];
     queue.push_back(std::move(d));
     if (queue.size() == 1) send(queue.front());
