@@ -151,6 +151,7 @@ int run(Options o) {
     RolloutSpec spec = specs[static_cast<std::size_t>(i) % specs.size()];
     spec.metadata.name = "r" + std::to_string(i);
     ApplyResult r = service->apply(std::move(spec), "bench");
+    if ((i + 1) % 1000 == 0) std::cout << "  applied " << i + 1 << std::endl;
     if (r.error != ServiceError::None) {
       std::cerr << "apply r" << i << ": " << r.reason << "\n";
       return 1;
@@ -164,9 +165,10 @@ int run(Options o) {
     paused = static_cast<std::size_t>(std::count_if(
         all.begin(), all.end(), [](const auto& s) { return s.state.phase == Phase::Paused; }));
     if (paused == all.size()) break;
+    std::cout << "  paused " << paused << "/" << all.size() << std::endl;
   }
   std::cout << "applied " << o.rollouts << " rollouts in " << apply_seconds << " s ("
-            << o.rollouts / apply_seconds << "/s); " << paused << " paused at step 2\n";
+            << o.rollouts / apply_seconds << "/s); " << paused << " paused at step 2" << std::endl;
 
   std::this_thread::sleep_for(std::chrono::seconds(2));  // probes spread over their interval
   const double cpu_before = cpu_seconds();

@@ -56,7 +56,10 @@ class MemoryRolloutService final : public RolloutService {
              Event{now_, EventKind::PhaseChanged, Phase::Progressing, 0,
                    "revision " + std::to_string(s.revision) + " started", actor});
     }
-    return ApplyResult{outcome, rollouts_.at(name), {}};
+    ApplyResult result;
+    result.outcome = outcome;
+    result.status = rollouts_.at(name);
+    return result;
   }
 
   std::optional<RolloutStatus> get(const std::string& name) const override {
