@@ -53,7 +53,8 @@ std::optional<std::string> LiveRollout::start(const std::string& known_good) {
   parts.prober = prober_.get();
   parts.post = [this](std::function<void()> work) { boost::asio::post(strand_, std::move(work)); };
   parts.analysis.outcomes = router_server_ ? &outcomes_ : nullptr;
-  parts.analysis.http = http_.get();
+  synthetic_ = std::make_unique<HttpSyntheticRunner>(*http_);
+  parts.analysis.synthetic = synthetic_.get();
   parts.analysis.preview_header = spec_.traffic.previewHeader;
   if (router_server_)
     parts.analysis.router_endpoint = "127.0.0.1:" + std::to_string(router_server_->port());

@@ -55,6 +55,7 @@ class LiveRollout {
   std::unique_ptr<TargetDriver> targets_;
   std::unique_ptr<Prober> prober_;
   std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<SyntheticRunner> synthetic_;
   std::unique_ptr<AsioWaker> waker_;
   std::unique_ptr<Reconciler> reconciler_;
   bool stopped_ = false;

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   rollguard::cli::add_validate_command(app, exit_code);
   rollguard::cli::add_plan_command(app, exit_code);
   rollguard::cli::add_run_command(app, exit_code);
+  rollguard::cli::add_simulate_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
