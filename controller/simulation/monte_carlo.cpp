@@ -61,7 +61,8 @@ MonteCarloReport simulate_many(const ScenarioSpec& scenario, std::uint64_t first
     faulty.push_back(static_cast<double>(r.faulty_requests));
     failed.push_back(static_cast<double>(r.failed_requests));
   }
-  if (out.runs > 0) out.rolled_back_rate = out.phases[Phase::RolledBack] / double(out.runs);
+  if (const auto it = out.phases.find(Phase::RolledBack); it != out.phases.end())
+    out.rolled_back_rate = it->second / double(out.runs);
   out.time_to_detect = figure_of(std::move(detect));
   out.time_to_restore = figure_of(std::move(restore));
   out.faulty_requests = figure_of(std::move(faulty));

@@ -35,7 +35,7 @@ struct TrafficBucket {
 
 class TrafficModel {
  public:
-  // `observed`: roles whose outcomes someone reads; a role running the canary version is
+  // `scenario` must outlive the model. `observed`: roles whose outcomes someone reads; a role running the canary version is
   // always counted (the report's faulty requests), any other is skipped to save time.
   TrafficModel(const ScenarioSpec& scenario, TimePoint start, Duration bucket, std::uint64_t seed,
                std::array<bool, 3> observed);

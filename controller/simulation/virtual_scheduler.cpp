@@ -39,6 +39,7 @@ std::int64_t VirtualScheduler::run(TimePoint until, const std::function<bool()>&
     ++ran;
     if (done()) return ran;
   }
+  clock_.set(std::max(now(), until));  // nothing left to happen: time runs out
   return ran;
 }
 

@@ -23,8 +23,9 @@ class VirtualScheduler final : public Waker {
   void post(std::function<void()> work) { at(now(), std::move(work)); }
   void wake_at(TimePoint when, std::function<void()> work) override;
 
-  // Runs events in order until `done()` holds after one, nothing is left, or the next one is
-  // past `until` (the clock then stops at `until`). Returns the number of events run.
+  // Runs events in order until `done()` holds after one (the clock stays at that event), or
+  // until nothing is left before `until` (the clock then moves on to `until`). Returns the
+  // number of events run.
   std::int64_t run(TimePoint until, const std::function<bool()>& done);
 
  private:

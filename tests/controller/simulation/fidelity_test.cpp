@@ -70,7 +70,7 @@ class PacedLoad {
           const auto response = client.get("/");
           std::lock_guard lock(mutex_);
           answers_.push_back({std::chrono::steady_clock::now(), std::string(response["X-Version"]),
-                              response.result_int()});
+                              static_cast<int>(response.result_int())});
         }
       } catch (const std::exception&) {
         next = std::chrono::steady_clock::now() + kPeriod;  // reconnect at the next slot

@@ -111,6 +111,7 @@ TEST(SimulationRunTest, PrometheusAndWebMetricsAreDerivedFromTheModel) {
   ScenarioSpec s = load("error-spike.yaml");
   for (AnalysisTemplate& t : s.rollout.templates) {
     if (t.name != "errors") continue;
+    t.compare.reset();  // a Prometheus reading is one value: no samples for Mann-Whitney
     t.metric = PrometheusMetric{"http://127.0.0.1:1",
                                 "sum(rate(demo_http_requests_total{code=~\"5..\"}[1m]))", 5s};
   }
