@@ -70,19 +70,24 @@ std::int64_t Random::poisson_small(double mean) {
 // Hörmann (1993), "The transformed rejection method for generating Poisson random
 // variables", algorithm PTRS.
 std::int64_t Random::poisson_ptrs(double mean) {
-  const double slam = std::sqrt(mean), loglam = std::log(mean);
-  const double b = 0.931 + 2.53 * slam;
-  const double a = -0.059 + 0.02483 * b;
-  const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
-  const double vr = 0.9277 - 3.6224 / (b - 2);
+  PtrsSetup& p = ptrs_;
+  if (p.mean != mean) {
+    p.mean = mean;
+    p.slam = std::sqrt(mean);
+    p.loglam = std::log(mean);
+    p.b = 0.931 + 2.53 * p.slam;
+    p.a = -0.059 + 0.02483 * p.b;
+    p.log_invalpha = std::log(1.1239 + 1.1328 / (p.b - 3.4));
+    p.vr = 0.9277 - 3.6224 / (p.b - 2);
+  }
   for (;;) {
     const double u = uniform() - 0.5, v = uniform();
     const double us = 0.5 - std::fabs(u);
-    const auto k = static_cast<std::int64_t>(std::floor((2 * a / us + b) * u + mean + 0.43));
-    if (us >= 0.07 && v <= vr) return k;
+    const auto k = static_cast<std::int64_t>(std::floor((2 * p.a / us + p.b) * u + mean + 0.43));
+    if (us >= 0.07 && v <= p.vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <=
-        -mean + static_cast<double>(k) * loglam - log_factorial(k))
+    if (std::log(v) + p.log_invalpha - std::log(p.a / (us * us) + p.b) <=
+        -mean + static_cast<double>(k) * p.loglam - log_factorial(k))
       return k;
   }
 }

@@ -30,6 +30,11 @@ class Random {
   std::int64_t binomial_btrs(std::int64_t n, double p);
 
   std::mt19937_64 engine_;
+  // PTRS's constants for the last mean: a steady rate asks for the same mean bucket after
+  // bucket, and the log and square root would cost as much as the draw.
+  struct PtrsSetup {
+    double mean = -1, slam = 0, loglam = 0, b = 0, a = 0, log_invalpha = 0, vr = 0;
+  } ptrs_;
 };
 
 // log(k!) exactly enough for the rejection tests (a table, then Stirling's series).

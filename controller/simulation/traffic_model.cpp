@@ -21,7 +21,7 @@ std::size_t slot(Role r) {
 
 }  // namespace
 
-void TrafficBucket::add_responded(int key, std::int64_t n) {
+void TrafficBucket::add_responded(int key, std::int32_t n) {
   if (n == 0) return;
   for (RegimeCount& r : responded) {
     if (r.key == key || r.key < 0) {
@@ -45,7 +45,12 @@ TrafficModel::TrafficModel(const ScenarioSpec& scenario, TimePoint start, Durati
       canary_version_(scenario.rollout.canary),
       cursor_(start) {
   serving_[kStableVersion] = start;
-  for (Lane& lane : lanes_) lane.next_failure = random_.exponential();
+  // Room for the whole run up front: growing bucket by bucket costs more than drawing them.
+  const auto buckets = static_cast<std::size_t>(scenario.duration / bucket) + 2;
+  for (Lane& lane : lanes_) {
+    lane.next_failure = random_.exponential();
+    lane.buckets.reserve(buckets);
+  }
 }
 
 int TrafficModel::version_index(const std::string& version) const {
@@ -149,7 +154,7 @@ void TrafficModel::draw(Role role, TimePoint from, TimePoint to, double rps) {
       lane.next_failure += random_.exponential();
     }
     requests = failures + random_.poisson(expected - failing);
-    b.add_responded(version * 64 + st.regime, requests);
+    b.add_responded(version * 64 + st.regime, static_cast<std::int32_t>(requests));
   }
   b.requests += static_cast<std::int32_t>(requests);
   b.failures += static_cast<std::int32_t>(failures);

@@ -21,8 +21,8 @@ inline constexpr int kCanaryVersion = 1;  // the change
 
 // Responses of one latency regime: `key` = version * 64 + regime.
 struct RegimeCount {
-  int key = -1;
-  std::int64_t count = 0;
+  std::int32_t key = -1;
+  std::int32_t count = 0;
 };
 
 struct TrafficBucket {
@@ -30,13 +30,14 @@ struct TrafficBucket {
   std::int32_t failures = 0;  // 5xx or no response
   std::int32_t connection_errors = 0;
   std::array<RegimeCount, 2> responded{};  // a third regime in one bucket joins the second
-  void add_responded(int key, std::int64_t n);
+  void add_responded(int key, std::int32_t n);
 };
 
 class TrafficModel {
  public:
-  // `scenario` must outlive the model. `observed`: roles whose outcomes someone reads; a role running the canary version is
-  // always counted (the report's faulty requests), any other is skipped to save time.
+  // `scenario` must outlive the model. `observed`: roles whose outcomes someone reads; a role
+  // running the canary version is always counted (the report's faulty requests), any other is
+  // skipped to save time.
   TrafficModel(const ScenarioSpec& scenario, TimePoint start, Duration bucket, std::uint64_t seed,
                std::array<bool, 3> observed);
 
