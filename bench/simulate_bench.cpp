@@ -82,12 +82,12 @@ FAULTS
 
 ScenarioSpec scenario(bool faulty) {
   std::string text = kScenario;
-  const std::string faults =
-      faulty ? "      faults:\n        - {at: 25m, errorRate: 0.05}\n" : "";
+  const std::string faults = faulty ? "      faults:\n        - {at: 25m, errorRate: 0.05}\n" : "";
   text.replace(text.find("FAULTS\n"), 7, faults);
   auto parsed = parse_scenario_text(text, Format::Yaml, "hour-canary.yaml");
   if (!parsed.ok()) {
-    for (const Diagnostic& d : parsed.diagnostics) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    for (const Diagnostic& d : parsed.diagnostics)
+      std::fprintf(stderr, "%s\n", d.to_string().c_str());
     std::abort();
   }
   return *parsed.value;
