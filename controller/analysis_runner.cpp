@@ -1,6 +1,5 @@
 #include "controller/analysis_runner.hpp"
 
-#include "health/builtin_provider.hpp"
 #include "health/synthetic.hpp"
 
 namespace rollguard {
@@ -14,11 +13,6 @@ struct AnalysisRunner::Active {
 };
 
 namespace {
-
-bool is_latency(BuiltinQuery q) {
-  return q == BuiltinQuery::LatencyP50 || q == BuiltinQuery::LatencyP90 ||
-         q == BuiltinQuery::LatencyP99;
-}
 
 // The role a template compares the canary with: `compare.against`, or the baseline for
 // conditions over `baseline` without a compare.
@@ -68,7 +62,7 @@ void AnalysisRunner::start(const AnalysisRequest& request, TimePoint now) {
     active->pending.push_back(false);
   }
   if (env_.outcomes) {
-    active->sequential_fed_until = bucket_floor(now, env_.outcomes->options().batch);
+    active->sequential_fed_until = bucket_floor(now, env_.outcomes->batch());
   }
   runs_[request.id] = std::move(active);
 }
@@ -141,18 +135,13 @@ void AnalysisRunner::measure_metric(Active& active, std::size_t index, TimePoint
           MetricReading::failure("no router outcomes: the builtin metric needs the builtin router");
       return record(id, index, judge_measurement(t, in, now));
     }
-    const OutcomeWindow& o = *env_.outcomes;
-    auto samples = [&](Role role) {
-      return is_latency(builtin->query)
-                 ? o.latency_samples(role, now, window)
-                 : o.interval_samples(role, builtin->query, now, window, o.options().bucket);
-    };
-    in.canary = builtin_reading(o.stats(Role::Canary, now, window), builtin->query);
+    const OutcomeSource& o = *env_.outcomes;
+    in.canary = o.reading(Role::Canary, builtin->query, now, window);
     if (other) {
-      in.compared = builtin_reading(o.stats(*other, now, window), builtin->query);
+      in.compared = o.reading(*other, builtin->query, now, window);
       if (t.spec.compare && t.spec.compare->judge == JudgeKind::MannWhitney) {
-        in.canary_samples = samples(Role::Canary);
-        in.compared_samples = samples(*other);
+        in.canary_samples = o.samples(Role::Canary, builtin->query, now, window);
+        in.compared_samples = o.samples(*other, builtin->query, now, window);
       }
     }
     in.sequential = run.sequential_decision();
@@ -211,32 +200,32 @@ void AnalysisRunner::measure_synthetic(Active& active, std::size_t index, TimePo
     m.reason = "synthetic: " + std::move(reason);
     return m;
   };
-  if (call.endpoint.empty() || !env_.http) {
+  if (call.endpoint.empty() || !env_.synthetic) {
     Measurement m = failed("no endpoint to send the transaction to");
     m.verdict = Verdict::Error;
     return record(id, index, std::move(m));
   }
   active.pending[index] = true;
   auto alive = alive_;
-  run_synthetic(*env_.http, spec, std::move(call),
-                [this, alive, id, index, now, failed](SyntheticResult result) {
-                  env_.post([this, alive, id, index, now, failed, result = std::move(result)] {
-                    if (!*alive) return;
-                    Measurement m = failed(result.reason);
-                    if (result.ok) {
-                      m.verdict = Verdict::Successful;
-                      m.reason = "synthetic: every step met its expectations";
-                    }
-                    record(id, index, std::move(m));
-                  });
-                });
+  env_.synthetic->run(
+      spec, std::move(call), [this, alive, id, index, now, failed](SyntheticResult result) {
+        env_.post([this, alive, id, index, now, failed, result = std::move(result)] {
+          if (!*alive) return;
+          Measurement m = failed(result.reason);
+          if (result.ok) {
+            m.verdict = Verdict::Successful;
+            m.reason = "synthetic: every step met its expectations";
+          }
+          record(id, index, std::move(m));
+        });
+      });
 }
 
 void AnalysisRunner::feed_sequential(Active& active, TimePoint now) {
   if (!env_.outcomes) return;
-  const OutcomeWindow& o = *env_.outcomes;
+  const OutcomeSource& o = *env_.outcomes;
   // Only whole buckets, each exactly once: a bucket still filling would be counted twice.
-  const TimePoint until = bucket_floor(now, o.options().batch);
+  const TimePoint until = bucket_floor(now, o.batch());
   if (until <= active.sequential_fed_until) return;
   const Duration span = until - active.sequential_fed_until;
   active.sequential_fed_until = until;
@@ -255,7 +244,7 @@ void AnalysisRunner::feed_sequential(Active& active, TimePoint now) {
       const OutcomeBatch& cb = take_c ? canary[c] : none;
       const OutcomeBatch& bb = take_b ? compared[b] : none;
       run.observe_outcomes(cb.requests, cb.failures, bb.requests, bb.failures,
-                           (take_c ? cb.start : bb.start) + o.options().batch);
+                           (take_c ? cb.start : bb.start) + o.batch());
       c += take_c;
       b += take_b;
     }

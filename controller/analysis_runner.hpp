@@ -12,8 +12,8 @@
 #include <string>
 
 #include "health/analysis_run.hpp"
-#include "health/http_client.hpp"
-#include "health/outcome_window.hpp"
+#include "health/outcome_source.hpp"
+#include "health/synthetic_runner.hpp"
 #include "strategies/planner.hpp"
 
 namespace rollguard {
@@ -22,10 +22,10 @@ struct AnalysisEnvironment {
   const RolloutSpec* spec = nullptr;
   std::string stable_version;
   std::string canary_version;
-  const OutcomeWindow* outcomes = nullptr;  // builtin metrics and the sequential judge
+  const OutcomeSource* outcomes = nullptr;  // builtin metrics and the sequential judge
   // Makes the provider of a prometheus or web metric (builtin is read from `outcomes`).
   std::function<std::unique_ptr<MetricProvider>(const MetricSource&)> make_provider;
-  HttpClient* http = nullptr;  // synthetic transactions
+  SyntheticRunner* synthetic = nullptr;  // synthetic transactions
   // An endpoint ("host:port") of a role, for synthetic transactions; empty when none.
   std::function<std::string(Role)> endpoint_of;
   std::string router_endpoint;  // the preview route

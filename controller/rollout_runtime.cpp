@@ -62,7 +62,8 @@ std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) 
     boost::asio::post(strand, std::move(work));
   };
   parts.analysis.outcomes = router_server_ ? outcomes_.get() : nullptr;
-  parts.analysis.http = http_.get();
+  synthetic_ = std::make_unique<HttpSyntheticRunner>(*http_);
+  parts.analysis.synthetic = synthetic_.get();
   parts.analysis.preview_header = spec_.traffic.previewHeader;
   parts.analysis.on_measurement = on_measurement_;
   if (router_server_)

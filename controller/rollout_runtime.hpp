@@ -71,6 +71,7 @@ class RolloutRuntime {
   std::unique_ptr<TargetDriver> targets_;
   std::unique_ptr<Prober> prober_;
   std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<SyntheticRunner> synthetic_;
   std::unique_ptr<AsioWaker> waker_;
   std::unique_ptr<Reconciler> reconciler_;
 };

@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "health/builtin_provider.hpp"
+
 namespace rollguard {
 
 namespace {
@@ -120,6 +122,19 @@ WindowStats OutcomeWindow::stats(Role role, TimePoint end, Duration window) cons
   out.to = s.to;
   for (std::int64_t i = s.first; i <= s.last; ++i) accumulate(lane(role), i, out);
   return out;
+}
+
+MetricReading OutcomeWindow::reading(Role role, BuiltinQuery query, TimePoint end,
+                                     Duration window) const {
+  return builtin_reading(stats(role, end, window), query);
+}
+
+std::vector<double> OutcomeWindow::samples(Role role, BuiltinQuery query, TimePoint end,
+                                           Duration window) const {
+  const bool latency = query == BuiltinQuery::LatencyP50 || query == BuiltinQuery::LatencyP90 ||
+                       query == BuiltinQuery::LatencyP99;
+  return latency ? latency_samples(role, end, window)
+                 : interval_samples(role, query, end, window, options_.bucket);
 }
 
 std::vector<OutcomeBatch> OutcomeWindow::batches(Role role, TimePoint end, Duration window) const {

@@ -18,6 +18,7 @@
 
 #include "health/latency_histogram.hpp"
 #include "health/measurement.hpp"
+#include "health/outcome_source.hpp"
 
 namespace rollguard {
 
@@ -45,15 +46,7 @@ struct WindowStats {
   double request_rate() const;  // requests per second over [from, to)
 };
 
-// One bucket's counts, for the sequential judge: outcomes in arrival-time order, batched.
-struct OutcomeBatch {
-  TimePoint start{};
-  std::int64_t requests = 0;
-  std::int64_t failures = 0;
-  bool operator==(const OutcomeBatch&) const = default;
-};
-
-class OutcomeWindow final : public OutcomeSink {
+class OutcomeWindow final : public OutcomeSink, public OutcomeSource {
  public:
   explicit OutcomeWindow(OutcomeWindowOptions options = {});
 
@@ -61,9 +54,15 @@ class OutcomeWindow final : public OutcomeSink {
 
   WindowStats stats(Role role, TimePoint end, Duration window) const;
 
-  // The whole batches inside [end - window, end) that saw at least one request, oldest first
-  // (`batch` long each; only the last `batch_horizon` is kept).
-  std::vector<OutcomeBatch> batches(Role role, TimePoint end, Duration window) const;
+  // OutcomeSource: builtin_reading of stats(); latency_samples for latency queries and
+  // per-bucket interval_samples otherwise; batches for the sequential judge, `batch` long each
+  // (only the last `batch_horizon` is kept).
+  Duration batch() const override { return options_.batch; }
+  MetricReading reading(Role role, BuiltinQuery query, TimePoint end,
+                        Duration window) const override;
+  std::vector<double> samples(Role role, BuiltinQuery query, TimePoint end,
+                              Duration window) const override;
+  std::vector<OutcomeBatch> batches(Role role, TimePoint end, Duration window) const override;
 
   // The window cut into consecutive intervals of `every` (rounded to whole buckets, at least
   // one), oldest first, and `query` evaluated on each: the per-interval values for the

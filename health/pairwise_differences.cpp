@@ -44,6 +44,28 @@ double* collect_between(std::span<const double> xs, std::span<const double> ys, 
   return out;
 }
 
+// The largest difference x_i - y_j that is <= t (-inf when none); ys sorted ascending.
+double largest_at_most(std::span<const double> xs, std::span<const double> ys, double t) {
+  double best = -std::numeric_limits<double>::infinity();
+  std::size_t j = 0;
+  for (const double x : xs) {
+    while (j < ys.size() && x - ys[j] > t) ++j;
+    if (j < ys.size()) best = std::max(best, x - ys[j]);
+  }
+  return best;
+}
+
+// The smallest difference x_i - y_j that is > t (+inf when none).
+double smallest_above(std::span<const double> xs, std::span<const double> ys, double t) {
+  double best = std::numeric_limits<double>::infinity();
+  std::size_t j = 0;
+  for (const double x : xs) {
+    while (j < ys.size() && x - ys[j] > t) ++j;
+    if (j > 0) best = std::min(best, x - ys[j - 1]);
+  }
+  return best;
+}
+
 }  // namespace
 
 std::int64_t count_differences_at_most(std::span<const double> xs, std::span<const double> ys,
@@ -91,6 +113,16 @@ double kth_difference(std::span<const double> xs, std::span<const double> ys, st
     // a little below and above it (smooth data: the interval shrinks many-fold per round); a
     // round that fails to halve the candidates is followed by a bisection round, so data
     // that interpolates badly still converges.
+    // Many equal differences (per-interval error rates that are mostly 0) keep the candidates
+    // above kEnumerate however narrow the interval gets: after a round that did not halve
+    // them, narrow the interval to the candidates' own extremes, and stop when they are equal.
+    if (!interpolate) {
+      const double top = largest_at_most(xs, ys, hi);
+      const double bottom = smallest_above(xs, ys, lo);
+      if (!(bottom < top)) return top;  // every candidate is the same difference
+      hi = top;  // nothing lies in (top, hi] or (lo, bottom): the counts stay
+      lo = std::nextafter(bottom, -std::numeric_limits<double>::infinity());
+    }
     double probes[2];
     int probe_count = 0;
     if (interpolate) {

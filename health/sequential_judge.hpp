@@ -46,6 +46,10 @@ class SequentialJudge {
   // says Low.
   JudgeResult decide() const;
 
+  // Whether the evidence has crossed in a bad direction: decide() then says High or Low.
+  // Cheap, for callers that look after every batch (decide() also writes its reason).
+  bool crossed() const { return invalid_.empty() && crossed_ != JudgeClass::Pass; }
+
   // The mixture likelihood ratio (e-value) so far; 1 before any evidence.
   double likelihood_ratio() const;
 

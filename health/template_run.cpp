@@ -88,6 +88,7 @@ void TemplateRun::observe_outcomes(std::int64_t canary_requests, std::int64_t ca
                                    TimePoint at) {
   if (!sequential_ || verdict_) return;
   sequential_->observe(canary_requests, canary_failures, compared_requests, compared_failures);
+  if (!sequential_->crossed()) return;  // the common case: no reason text to write
   JudgeResult decision = sequential_->decide();
   if (!decision.bad) return;
   // The sequential test bounds its false alarms however often it is looked at, so crossing

@@ -38,5 +38,6 @@ void add_run_command(CLI::App& app, int& exit_code);
 // apply, get, status, history, promote, abort, pause, resume, retry, undo, delete
 void add_client_commands(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
+void add_simulate_command(CLI::App& app, int& exit_code);
 
 }  // namespace rollguard::cli

@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "health/outcome_window.hpp"
+
 namespace rollguard {
 namespace {
 

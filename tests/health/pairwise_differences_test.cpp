@@ -38,6 +38,15 @@ std::vector<double> heavily_tied(std::mt19937_64& rng, std::size_t n) {
   return v;
 }
 
+// Per-second error rates of a healthy service: 0 in most seconds, so most differences are 0
+// and rank k often sits inside that block.
+std::vector<double> mostly_zero(std::mt19937_64& rng, std::size_t n) {
+  std::uniform_int_distribution<int> d(0, 19);
+  std::vector<double> v(n);
+  for (auto& x : v) x = d(rng) == 0 ? 1.0 / (15 + d(rng)) : 0.0;
+  return v;
+}
+
 std::vector<double> many_magnitudes(std::mt19937_64& rng, std::size_t n) {
   std::uniform_int_distribution<int> exponent(-200, 200);
   std::uniform_real_distribution<double> mantissa(-1, 1);
@@ -74,6 +83,7 @@ INSTANTIATE_TEST_SUITE_P(Samples, KthDifference,
                                            SampleCase{"Small", 7, 5, continuous},
                                            SampleCase{"Larger", 300, 200, continuous},
                                            SampleCase{"Ties", 150, 250, heavily_tied},
+                                           SampleCase{"MostlyZero", 60, 60, mostly_zero},
                                            SampleCase{"Magnitudes", 120, 90, many_magnitudes}),
                          [](const auto& info) { return info.param.name; });
 

@@ -1,0 +1,235 @@
+#include "controller/simulation/model_outcomes.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "health/builtin_provider.hpp"
+#include "health/latency_histogram.hpp"
+
+namespace rollguard::sim {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::size_t kSampleCap = 5000;  // OutcomeWindow::latency_samples' default
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  return -floor_div(-a, b);
+}
+
+double seconds(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+bool is_latency(BuiltinQuery q) {
+  return q == BuiltinQuery::LatencyP50 || q == BuiltinQuery::LatencyP90 ||
+         q == BuiltinQuery::LatencyP99;
+}
+
+double quantile_of(BuiltinQuery q) {
+  return q == BuiltinQuery::LatencyP50 ? 0.50 : q == BuiltinQuery::LatencyP90 ? 0.90 : 0.99;
+}
+
+void merge(std::vector<RegimeCount>& into, const RegimeCount& r) {
+  if (r.key < 0 || r.count == 0) return;
+  for (RegimeCount& x : into)
+    if (x.key == r.key) {
+      x.count += r.count;
+      return;
+    }
+  into.push_back(r);
+}
+
+}  // namespace
+
+double at_histogram_resolution(double millis) {
+  const auto whole = static_cast<std::int64_t>(std::floor(std::max(0.0, millis)));
+  return LatencyHistogram::representative(
+      LatencyHistogram::bin_of(std::min(whole, LatencyHistogram::kMaxValue)));
+}
+
+std::int64_t WindowCounts::responses() const {
+  std::int64_t n = 0;
+  for (const RegimeCount& r : responded) n += r.count;
+  return n;
+}
+
+ModelOutcomes::ModelOutcomes(TrafficModel& model, std::uint64_t seed, OutcomeWindowOptions options)
+    : model_(model), random_(seed), options_(options) {}
+
+ModelOutcomes::Span ModelOutcomes::span_of(TimePoint end, Duration window) const {
+  window = std::clamp(window, Duration{0}, options_.horizon);
+  const std::int64_t bucket_ms = options_.bucket.count();
+  const std::int64_t end_ms = end.time_since_epoch().count();
+  Span s;
+  s.last = floor_div(end_ms - 1, bucket_ms);
+  s.first = std::min(ceil_div(end_ms - window.count(), bucket_ms), s.last);
+  s.from = TimePoint{Duration{s.first * bucket_ms}};
+  s.to = end;
+  return s;
+}
+
+void ModelOutcomes::add_bucket(Role role, std::int64_t index, WindowCounts& out) const {
+  const TrafficBucket* b = model_.find(role, index);
+  if (!b) return;
+  out.requests += b->requests;
+  out.failures += b->failures;
+  out.connection_errors += b->connection_errors;
+  for (const RegimeCount& r : b->responded) merge(out.responded, r);
+}
+
+WindowCounts ModelOutcomes::counts(Role role, TimePoint end, Duration window) const {
+  model_.advance_to(end);
+  const Span s = span_of(end, window);
+  WindowCounts out;
+  out.from = s.from;
+  out.to = s.to;
+  for (std::int64_t i = s.first; i <= s.last; ++i) add_bucket(role, i, out);
+  return out;
+}
+
+double ModelOutcomes::mixture_quantile(const std::vector<RegimeCount>& responded, double u) const {
+  auto regime = [&](const RegimeCount& r) {
+    return std::pair{&model_.model(r.key / 64), r.key % 64};
+  };
+  if (responded.size() == 1) {
+    auto [m, k] = regime(responded.front());
+    return m->latency_quantile(u, k);
+  }
+  // Bisection on the log of the latency: Σ wᵢ Fᵢ(x) = u.
+  double total = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const RegimeCount& r : responded) {
+    auto [m, k] = regime(r);
+    const double centre = m->mu() + std::log(m->regime(k).latency_factor);
+    lo = std::min(lo, centre - 9 * m->sigma() - 1e-9);
+    hi = std::max(hi, centre + 9 * m->sigma() + 1e-9);
+    total += static_cast<double>(r.count);
+  }
+  for (int i = 0; i < 60; ++i) {
+    const double mid = (lo + hi) / 2;
+    double cdf = 0;
+    for (const RegimeCount& r : responded) {
+      auto [m, k] = regime(r);
+      const double centre = m->mu() + std::log(m->regime(k).latency_factor);
+      const double p = m->sigma() > 0 ? 0.5 * std::erfc(-(mid - centre) / (m->sigma() * M_SQRT2))
+                                      : (mid >= centre ? 1.0 : 0.0);
+      cdf += static_cast<double>(r.count) / total * p;
+    }
+    (cdf < u ? lo : hi) = mid;
+  }
+  return std::exp((lo + hi) / 2);
+}
+
+// The r-th smallest of n draws is F⁻¹(U₍ᵣ₎) with U₍ᵣ₎ ~ Beta(r, n - r + 1).
+double ModelOutcomes::latency_quantile(const std::vector<RegimeCount>& responded, double q) const {
+  std::int64_t n = 0;
+  for (const RegimeCount& r : responded) n += r.count;
+  if (n == 0) return kNaN;
+  q = std::clamp(q, 0.0, 1.0);
+  const double exact_rank = std::ceil(q * static_cast<double>(n) - 1e-9);
+  const auto rank = std::max<std::int64_t>(1, static_cast<std::int64_t>(exact_rank));
+  const double u = random_.beta(static_cast<double>(rank), static_cast<double>(n - rank + 1));
+  return at_histogram_resolution(mixture_quantile(responded, u));
+}
+
+// What OutcomeWindow::latency_samples returns: every response's latency when there are at
+// most kSampleCap, else kSampleCap evenly spaced order statistics of them.
+std::vector<double> ModelOutcomes::latency_samples(
+    const std::vector<RegimeCount>& responded) const {
+  std::int64_t n = 0;
+  for (const RegimeCount& r : responded) n += r.count;
+  std::vector<double> out;
+  if (n == 0) return out;
+  if (n <= static_cast<std::int64_t>(kSampleCap)) {
+    out.reserve(static_cast<std::size_t>(n));
+    for (const RegimeCount& r : responded) {
+      const VersionModel& m = model_.model(r.key / 64);
+      const double log_factor = std::log(m.regime(r.key % 64).latency_factor);
+      for (std::int64_t i = 0; i < r.count; ++i)
+        out.push_back(
+            at_histogram_resolution(std::exp(m.mu() + log_factor + m.sigma() * random_.normal())));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  out.reserve(kSampleCap);
+  const double nd = static_cast<double>(n), cap = static_cast<double>(kSampleCap);
+  double u = 0;
+  std::int64_t previous = 0;
+  for (std::size_t j = 0; j < kSampleCap; ++j) {
+    const auto rank =
+        static_cast<std::int64_t>(std::ceil((static_cast<double>(j) + 0.5) * nd / cap));
+    if (rank > previous) {  // U₍ᵣ₎ given U₍ₚ₎: u + (1 - u) · Beta(r - p, n - r + 1)
+      u += (1 - u) *
+           random_.beta(static_cast<double>(rank - previous), static_cast<double>(n - rank + 1));
+      previous = rank;
+    }
+    out.push_back(at_histogram_resolution(mixture_quantile(responded, std::min(u, 1 - 1e-16))));
+  }
+  return out;
+}
+
+MetricReading ModelOutcomes::reading(Role role, BuiltinQuery query, TimePoint end,
+                                     Duration window) const {
+  const WindowCounts c = counts(role, end, window);
+  MetricReading r;
+  double value = kNaN;
+  std::int64_t samples = c.requests;
+  switch (query) {
+    case BuiltinQuery::RequestRate:
+      if (c.requests > 0 && c.to > c.from)
+        value = static_cast<double>(c.requests) / seconds(c.to - c.from);
+      break;
+    case BuiltinQuery::ErrorRate:
+      if (c.requests > 0) value = static_cast<double>(c.failures) / static_cast<double>(c.requests);
+      break;
+    default:
+      samples = c.responses();
+      value = latency_quantile(c.responded, quantile_of(query));
+      break;
+  }
+  r.value = {value};
+  r.samples = samples;
+  return r;
+}
+
+std::vector<double> ModelOutcomes::samples(Role role, BuiltinQuery query, TimePoint end,
+                                           Duration window) const {
+  if (is_latency(query)) return latency_samples(counts(role, end, window).responded);
+  model_.advance_to(end);
+  const Span s = span_of(end, window);
+  std::vector<double> out;
+  const std::int64_t bucket_ms = options_.bucket.count();
+  for (std::int64_t i = s.first; i <= s.last; ++i) {
+    WindowCounts part;
+    part.from = TimePoint{Duration{i * bucket_ms}};
+    part.to = std::min(s.to, TimePoint{Duration{(i + 1) * bucket_ms}});
+    add_bucket(role, i, part);
+    double v = kNaN;
+    if (query == BuiltinQuery::RequestRate && part.to > part.from)
+      v = static_cast<double>(part.requests) / seconds(part.to - part.from);
+    if (query == BuiltinQuery::ErrorRate && part.requests > 0)
+      v = static_cast<double>(part.failures) / static_cast<double>(part.requests);
+    if (!std::isnan(v)) out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<OutcomeBatch> ModelOutcomes::batches(Role role, TimePoint end, Duration window) const {
+  model_.advance_to(end);
+  const Span s = span_of(end, window);
+  std::vector<OutcomeBatch> out;
+  for (std::int64_t i = s.first; i <= s.last; ++i) {
+    const TrafficBucket* b = model_.find(role, i);
+    if (!b || b->requests == 0) continue;
+    out.push_back({TimePoint{Duration{i * options_.bucket.count()}}, b->requests, b->failures});
+  }
+  return out;
+}
+
+}  // namespace rollguard::sim

@@ -1,0 +1,97 @@
+#pragma once
+// The simulated request stream: the scenario's request rate split across roles the way the
+// router was last told, each role's requests served by the version that role runs, with that
+// version's error rate, latency regime and crash at that moment. Requests are not drawn one
+// by one: each role's outcomes are counted per bucket (the built-in router's bucket, 1 s), as
+// a Poisson process cut at every change of rate, split or fault, so the counts are exactly
+// distributed as if each request had been drawn (docs/simulation.md, "Aggregation").
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "controller/simulation/random.hpp"
+#include "controller/simulation/version_model.hpp"
+#include "strategies/rollout_state.hpp"
+
+namespace rollguard::sim {
+
+inline constexpr int kStableVersion = 0;  // the known-good version (stable and baseline roles)
+inline constexpr int kCanaryVersion = 1;  // the change
+
+// Responses of one latency regime: `key` = version * 64 + regime.
+struct RegimeCount {
+  std::int32_t key = -1;
+  std::int32_t count = 0;
+};
+
+struct TrafficBucket {
+  std::int32_t requests = 0;
+  std::int32_t failures = 0;  // 5xx or no response
+  std::int32_t connection_errors = 0;
+  std::array<RegimeCount, 2> responded{};  // a third regime in one bucket joins the second
+  void add_responded(int key, std::int32_t n);
+};
+
+class TrafficModel {
+ public:
+  // `scenario` must outlive the model. `observed`: roles whose outcomes someone reads; a role
+  // running the canary version is always counted (the report's faulty requests), any other is
+  // skipped to save time.
+  TrafficModel(const ScenarioSpec& scenario, TimePoint start, Duration bucket, std::uint64_t seed,
+               std::array<bool, 3> observed);
+
+  // Draws every role's outcomes up to `t` (no-op for the past).
+  void advance_to(TimePoint t);
+  void set_split(const TrafficSplit& split, TimePoint now);
+  void set_version(Role role, int version, TimePoint now);
+
+  int version_of(Role role) const { return versions_[static_cast<std::size_t>(role)]; }
+  int version_index(const std::string& version) const;
+  const VersionModel& model(int version) const {
+    return models_[static_cast<std::size_t>(version)];
+  }
+  VersionState state(int version, TimePoint t) const;
+  std::optional<TimePoint> serving_since(int version) const {
+    return serving_[static_cast<std::size_t>(version)];
+  }
+  double share_of(int version) const;  // percent of requests the version serves now
+
+  Duration bucket() const { return bucket_; }
+  std::int64_t bucket_index(TimePoint t) const;  // floor(t / bucket)
+  // The bucket `index` of `role`; nullptr when nothing was drawn there.
+  const TrafficBucket* find(Role role, std::int64_t index) const;
+
+  std::int64_t faulty_requests() const { return faulty_requests_; }
+  std::int64_t faulty_failures() const { return faulty_failures_; }
+  std::int64_t served(int version) const { return served_[static_cast<std::size_t>(version)]; }
+
+ private:
+  struct Lane {
+    std::vector<TrafficBucket> buckets;  // from first_index_
+    double failure_exposure = 0;         // integrated failure intensity so far
+    double next_failure = 0;             // exposure at which the next failure arrives
+  };
+  double rps_at(TimePoint t) const;
+  std::optional<TimePoint> next_rate_change(TimePoint t) const;
+  void draw(Role role, TimePoint from, TimePoint to, double rps);
+  TrafficBucket& bucket_at(Lane& lane, TimePoint t);
+
+  const ScenarioSpec& scenario_;
+  TimePoint start_;
+  Duration bucket_;
+  std::int64_t first_index_;
+  Random random_;
+  std::array<bool, 3> observed_;
+  std::array<VersionModel, 2> models_;
+  std::string canary_version_;
+  std::array<int, 3> versions_{kStableVersion, kCanaryVersion, kStableVersion};
+  std::array<std::optional<TimePoint>, 2> serving_;
+  TrafficSplit split_;
+  TimePoint cursor_;
+  std::array<Lane, 3> lanes_;
+  std::int64_t faulty_requests_ = 0, faulty_failures_ = 0;
+  std::array<std::int64_t, 2> served_{};
+};
+
+}  // namespace rollguard::sim

@@ -1,0 +1,46 @@
+#include "controller/simulation/virtual_scheduler.hpp"
+
+namespace rollguard::sim {
+
+void VirtualScheduler::at(TimePoint when, std::function<void()> work) {
+  queue_.push(Entry{std::max(when, now()), ++order_, 0, std::move(work)});
+}
+
+// The reconciler re-arms its wake-up after every change, mostly for the same instant: that
+// only swaps the work, and the queue keeps one live entry for it.
+void VirtualScheduler::wake_at(TimePoint when, std::function<void()> work) {
+  when = std::max(when, now());
+  wake_work_ = std::move(work);
+  if (wake_pending_ && when == wake_when_) return;
+  wake_pending_ = true;
+  wake_when_ = when;
+  queue_.push(Entry{when, ++order_, ++wake_generation_, nullptr});
+}
+
+std::int64_t VirtualScheduler::run(TimePoint until, const std::function<bool()>& done) {
+  std::int64_t ran = 0;
+  while (!queue_.empty()) {
+    if (queue_.top().when > until) {
+      clock_.set(until);
+      return ran;
+    }
+    Entry e = std::move(const_cast<Entry&>(queue_.top()));
+    queue_.pop();
+    if (e.wake_generation != 0 && e.wake_generation != wake_generation_) continue;
+    clock_.set(e.when);
+    if (e.wake_generation != 0) {
+      wake_pending_ = false;
+      auto work = std::move(wake_work_);
+      wake_work_ = nullptr;
+      work();
+    } else {
+      e.work();
+    }
+    ++ran;
+    if (done()) return ran;
+  }
+  clock_.set(std::max(now(), until));  // nothing left to happen: time runs out
+  return ran;
+}
+
+}  // namespace rollguard::sim

@@ -1,0 +1,41 @@
+#pragma once
+// What the analysis engine reads about request outcomes, per role and time window: the
+// built-in router's OutcomeWindow live, the traffic model in the simulator. Queries take
+// their `end` from the caller's clock; nothing behind this interface reads a clock.
+#include <cstdint>
+#include <vector>
+
+#include "health/measurement.hpp"
+
+namespace rollguard {
+
+// One bucket's counts, for the sequential judge: outcomes in arrival-time order, batched.
+struct OutcomeBatch {
+  TimePoint start{};
+  std::int64_t requests = 0;
+  std::int64_t failures = 0;
+  bool operator==(const OutcomeBatch&) const = default;
+};
+
+class OutcomeSource {
+ public:
+  virtual ~OutcomeSource() = default;
+
+  // The width of a batch: the sequential judge takes whole batches only, each once.
+  virtual Duration batch() const = 0;
+
+  // A builtin metric of `role` over the window ending at `end` (builtin_reading's rules:
+  // NaN with samples 0 when there is nothing to measure).
+  virtual MetricReading reading(Role role, BuiltinQuery query, TimePoint end,
+                                Duration window) const = 0;
+
+  // The Mann-Whitney judge's samples of `query`: per-request latencies for latency queries,
+  // per-bucket values otherwise.
+  virtual std::vector<double> samples(Role role, BuiltinQuery query, TimePoint end,
+                                      Duration window) const = 0;
+
+  // The whole batches of the window that saw at least one request, oldest first.
+  virtual std::vector<OutcomeBatch> batches(Role role, TimePoint end, Duration window) const = 0;
+};
+
+}  // namespace rollguard
