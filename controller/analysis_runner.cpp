@@ -90,7 +90,7 @@ std::optional<TimePoint> AnalysisRunner::next_due() const {
       if (!active->pending[i]) earlier(t.next_due());
       // The sequential judge looks at each batch as soon as it is whole.
       if (env_.outcomes && t.sequential_decision() && !t.verdict())
-        earlier(active->sequential_fed_until + env_.outcomes->options().batch);
+        earlier(active->sequential_fed_until + env_.outcomes->batch());
     }
     earlier(active->request.endsAt);
   }

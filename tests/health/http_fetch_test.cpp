@@ -46,10 +46,14 @@ TEST_P(Fetch, StatusBodyOrError) {
   const FetchCase& c = GetParam();
   LocalHttpServer server([&c](const SeenRequest&) { return c.response; });
   const FetchResult r =
-      fetch_sync({.url = server.url() + "/x?a=1",
-                  .headers = {{"X-Test", "yes"}},
-                  .timeout = c.timeout,
-                  .max_body = c.max_body});
+      fetch_sync([&] {
+        FetchRequest request;
+        request.url = server.url() + "/x?a=1";
+        request.headers = {{"X-Test", "yes"}};
+        request.timeout = c.timeout;
+        request.max_body = c.max_body;
+        return request;
+      }());
   if (!c.error.empty()) {
     EXPECT_NE(r.error.find(c.error), std::string::npos) << r.error;
     EXPECT_EQ(r.status, 0);
@@ -105,7 +109,10 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(FetchErrors, BadUrlAnswersAtOnce) {
   bool called = false;
-  http_fetch({.url = "not a url", .timeout = 1s}, [&](FetchResult r) {
+  FetchRequest bad_url;
+  bad_url.url = "not a url";
+  bad_url.timeout = 1s;
+  http_fetch(bad_url, [&](FetchResult r) {
     called = true;
     EXPECT_NE(r.error.find("bad URL"), std::string::npos) << r.error;
   });
