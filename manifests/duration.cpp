@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include <cstdio>
+#include <ctime>
 
 namespace rollguard {
 namespace {
@@ -65,6 +67,18 @@ std::string format_duration(Duration d) {
   if (m) out += std::to_string(m) + "m";
   if (s) out += std::to_string(s) + "s";
   if (rest) out += std::to_string(rest) + "ms";
+  return out;
+}
+
+std::string format_time(TimePoint t) {
+  const auto ms = t.time_since_epoch().count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char date[40];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", date, static_cast<int>(ms % 1000));
   return out;
 }
 

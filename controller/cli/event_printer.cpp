@@ -1,24 +1,12 @@
 #include "controller/cli/event_printer.hpp"
 
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "manifests/duration.hpp"
 #include "strategies/program_builder.hpp"
 
 namespace rollguard::cli {
-
-std::string format_time(TimePoint t) {
-  const auto ms = t.time_since_epoch().count();
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[40];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buffer, static_cast<int>(ms % 1000));
-  return out;
-}
 
 namespace {
 

@@ -24,6 +24,4 @@ class EventPrinter {
   std::mutex mutex_;
 };
 
-std::string format_time(TimePoint t);  // RFC 3339, UTC, milliseconds
-
 }  // namespace rollguard::cli

@@ -1,8 +1,5 @@
 #include "controller/service/api_json.hpp"
 
-#include <cstdio>
-#include <ctime>
-
 #include "manifests/manifest_json.hpp"
 
 namespace rollguard {
@@ -24,7 +21,7 @@ constexpr std::array kEventKinds{EventKind::PhaseChanged, EventKind::StepStarted
                                  EventKind::Note};
 
 json time_json(TimePoint t) {
-  return t == TimePoint{} ? json(nullptr) : json(rfc3339(t));
+  return t == TimePoint{} ? json(nullptr) : json(format_time(t));
 }
 
 json split_json(const TrafficSplit& s) {
@@ -32,18 +29,6 @@ json split_json(const TrafficSplit& s) {
 }
 
 }  // namespace
-
-std::string rfc3339(TimePoint t) {
-  const auto ms = t.time_since_epoch().count();
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char date[40];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", date, static_cast<int>(ms % 1000));
-  return out;
-}
 
 json status_json(const RolloutStatus& status, bool with_spec) {
   const RolloutState& s = status.state;
@@ -79,7 +64,7 @@ json event_json(const StoredEvent& e) {
   return json{{"rollout", e.rollout},
               {"revision", e.revision},
               {"seq", e.seq},
-              {"time", rfc3339(e.event.at)},
+              {"time", format_time(e.event.at)},
               {"timeMs", e.event.at.time_since_epoch().count()},
               {"kind", to_string(e.event.kind)},
               {"phase", to_string(e.event.phase)},

@@ -6,10 +6,9 @@
 #include <string>
 
 #include "controller/service/rollout_service.hpp"
+#include "manifests/duration.hpp"
 
 namespace rollguard {
-
-std::string rfc3339(TimePoint t);  // UTC with milliseconds: 2026-11-22T13:05:01.250Z
 
 // phase, step/steps, traffic applied, versions, known-good, analyses with their verdicts
 // ("Running" while they run), message, pause reason, revision, times. `with_spec` adds the

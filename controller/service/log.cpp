@@ -68,12 +68,12 @@ void log_line(LogLevel level, std::string_view message, const nlohmann::json& fi
   const auto now = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
   std::string line;
   if (json_mode()) {
-    nlohmann::json j{{"time", rfc3339(now)}, {"level", level_name(level)}, {"msg", message}};
+    nlohmann::json j{{"time", format_time(now)}, {"level", level_name(level)}, {"msg", message}};
     if (fields.is_object())
       for (const auto& [key, value] : fields.items()) j[key] = value;
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
-    line = rfc3339(now) + " " + std::string(level_name(level)) + " " + std::string(message);
+    line = format_time(now) + " " + std::string(level_name(level)) + " " + std::string(message);
     if (fields.is_object())
       for (const auto& [key, value] : fields.items())
         line += " " + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
