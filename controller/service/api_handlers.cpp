@@ -133,6 +133,10 @@ std::vector<ApiRoute> api_routes(RolloutService& service,
                                    "\" differs from the name in the URL \"" + name_of(r) + "\"",
                                {Diagnostic{{}, 0, 0, "metadata.name", "differs from the URL", {}}});
          ApplyResult result = service.apply(std::move(spec), r.caller.name);
+         // Refused (no known-good version, the router cannot listen, shutting down): nothing
+         // was applied, and the caller hears why.
+         if (result.error == ServiceError::NotFound) throw NotFound("NotFound", result.reason);
+         if (result.error == ServiceError::Conflict) throw Conflict("Conflict", result.reason);
          return json_reply(result.outcome == ApplyOutcome::Created ? 201 : 200,
                            json{{"outcome", outcome_name(result.outcome)},
                                 {"rollout", status_json(result.status, false)}});
