@@ -76,7 +76,7 @@ TEST(ApiListenTest, WithoutTokensOnlyLoopback) {
 }
 
 TEST(ApiListenTest, ABadTokensFileIsNamedWithItsLine) {
-  TempDir dir;
+  ApiTempDir dir;
   MemoryRolloutService service;
   ApiOptions options;
   options.port = 0;

@@ -44,14 +44,14 @@ inline std::string manifest_yaml(const std::string& name, const std::string& can
          "        - setWeight: 50\n";
 }
 
-class TempDir {
+class ApiTempDir {  // a mkdtemp directory for the API tests (not support/temp_dir.hpp's TempDir)
  public:
-  TempDir() {
+  ApiTempDir() {
     std::string pattern =
         (std::filesystem::temp_directory_path() / "rollguard-api-XXXXXX").string();
     path_ = ::mkdtemp(pattern.data());
   }
-  ~TempDir() { std::filesystem::remove_all(path_); }
+  ~ApiTempDir() { std::filesystem::remove_all(path_); }
   std::string file(const std::string& name, const std::string& content) const {
     const std::string p = (std::filesystem::path(path_) / name).string();
     std::ofstream(p) << content;
@@ -95,7 +95,7 @@ class ApiFixture : public ::testing::Test {
     return as_operator("PUT", "/v1/rollouts/" + name, yaml, {{"Content-Type", "application/yaml"}});
   }
 
-  TempDir dir_;
+  ApiTempDir dir_;
   MemoryRolloutService service_;
   std::unique_ptr<ApiServer> server_;
 };

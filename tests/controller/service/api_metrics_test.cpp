@@ -73,7 +73,7 @@ TEST_F(ApiMetricsTest, RequestCountsAndLatencyByRoute) {
 
 TEST(ApiLogTest, OneJsonLinePerRequest) {
   MemoryRolloutService service;
-  TempDir dir;
+  ApiTempDir dir;
   ApiOptions options;
   options.port = 0;
   options.tokens_file = dir.file("tokens.csv", kViewerToken + ",vera,viewer\n");
