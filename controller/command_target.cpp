@@ -38,17 +38,7 @@ struct CommandTargetDriver::Core : std::enable_shared_from_this<Core> {
 
   RoleState& role_state(Role role) { return roles[static_cast<std::size_t>(role)]; }
 
-  const Endpoints& endpoints(Role role) const {
-    switch (role) {
-      case Role::Stable:
-        return spec.stable;
-      case Role::Canary:
-        return spec.canary;
-      case Role::Baseline:
-        break;
-    }
-    return spec.baseline;
-  }
+  const Endpoints& endpoints(Role role) const { return endpoints_of(spec, role); }
 
   void scale(Role role, const std::string& version, int count) {
     RoleState& rs = role_state(role);

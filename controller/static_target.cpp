@@ -16,17 +16,7 @@ struct StaticTargetDriver::Core {
     int count = 0;
   };
 
-  const Endpoints& endpoints(Role role) const {
-    switch (role) {
-      case Role::Stable:
-        return spec.stable;
-      case Role::Canary:
-        return spec.canary;
-      case Role::Baseline:
-        break;
-    }
-    return spec.baseline;
-  }
+  const Endpoints& endpoints(Role role) const { return endpoints_of(spec, role); }
 
   // `ready` is the count asked for, not the number of endpoints: the instances behind them
   // are the platform's business, and the state machine waits for ready >= asked.

@@ -18,6 +18,12 @@ struct TargetReport {
   std::string failure;                 // non-empty: an instance died or never became ready, and why
 };
 
+// The endpoints a static or command target lists for `role`.
+template <class Target>
+const auto& endpoints_of(const Target& spec, Role role) {
+  return role == Role::Stable ? spec.stable : role == Role::Canary ? spec.canary : spec.baseline;
+}
+
 class TargetDriver {
  public:
   virtual ~TargetDriver() = default;

@@ -60,18 +60,9 @@ class Reader {
     }
   }
 
-  void counts(const char* key, RoleCounts& into) {
-    json sub;
-    get(key, sub);
-    if (!error_.empty()) return;
-    Reader r(sub);
-    r.get("stable", into.stable);
-    r.get("canary", into.canary);
-    r.get("baseline", into.baseline);
-    nested(key, r);
-  }
-
-  void split(const char* key, TrafficSplit& into) {
+  // RoleCounts and TrafficSplit: {stable, canary, baseline}.
+  template <class PerRole>
+  void per_role(const char* key, PerRole& into) {
     json sub;
     get(key, sub);
     if (!error_.empty()) return;
@@ -166,8 +157,8 @@ std::variant<RolloutState, std::string> state_from_store_json(const json& j) {
   r.time("lastProgressAt", s.lastProgressAt);
   r.time("rollbackStartedAt", s.rollbackStartedAt);
   r.time("completedAt", s.completedAt);
-  r.counts("ready", s.ready);
-  r.split("applied", s.applied);
+  r.per_role("ready", s.ready);
+  r.per_role("applied", s.applied);
   r.get("previewApplied", s.previewApplied);
   r.get("message", s.message);
   std::map<std::string, std::string> verdicts;
