@@ -113,7 +113,7 @@ struct Round {
 
 std::string manifest(const Options& o, const fs::path& dir, std::uint16_t router_port,
                      const std::string& analysis) {
-  const int first = 30000 + (::getpid() % 1000) * 20;
+  const int first = 20000 + (::getpid() % 600) * 20;  // below the ephemeral ports
   return R"(apiVersion: rollguard.dev/v1
 kind: Rollout
 metadata: {name: time-to-restore}

@@ -208,8 +208,8 @@ void AnalysisRunner::measure_synthetic(Active& active, std::size_t index, TimePo
   active.pending[index] = true;
   auto alive = alive_;
   env_.synthetic->run(
-      spec, std::move(call), [this, alive, id, index, now, failed](SyntheticResult result) {
-        env_.post([this, alive, id, index, now, failed, result = std::move(result)] {
+      spec, std::move(call), [this, alive, id, index, failed](SyntheticResult result) {
+        env_.post([this, alive, id, index, failed, result = std::move(result)] {
           if (!*alive) return;
           Measurement m = failed(result.reason);
           if (result.ok) {

@@ -5,10 +5,7 @@ namespace rollguard {
 void BuiltinTrafficRouter::apply(const RouteTable& table,
                                  std::function<void(std::string error)> done) {
   for (Role role : kRoles) {
-    const std::vector<std::string>& pool = role == Role::Stable   ? table.stable
-                                           : role == Role::Canary ? table.canary
-                                                                  : table.baseline;
-    if (auto bad = server_.set_pools(role, pool)) {
+    if (auto bad = server_.set_pools(role, table.endpoints(role))) {
       return done("builtin router: bad " + std::string(to_string(role)) + " endpoint " + *bad);
     }
   }

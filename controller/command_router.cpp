@@ -1,33 +1,18 @@
 #include "controller/command_router.hpp"
 
-#include <cmath>
-#include <cstdio>
-
 #include "controller/process_failure.hpp"
+#include "controller/route_weights.hpp"
 #include "health/argv_template.hpp"
 #include "health/subprocess.hpp"
 
 namespace rollguard {
 
-namespace {
-
-std::string percent(double value) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.3f", std::round(value * 1000) / 1000);
-  std::string text = buffer;
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text == "-0" ? "0" : text;
-}
-
-}  // namespace
-
 StringMap command_router_vars(const RouteTable& table, const StringMap& extra) {
   StringMap vars = extra;
-  vars["weight"] = percent(table.split.canary);
-  vars["canary"] = percent(table.split.canary);
-  vars["stable"] = percent(table.split.stable);
-  vars["baseline"] = percent(table.split.baseline);
+  vars["weight"] = percent_text(table.split.canary);
+  vars["canary"] = percent_text(table.split.canary);
+  vars["stable"] = percent_text(table.split.stable);
+  vars["baseline"] = percent_text(table.split.baseline);
   vars["preview"] = table.preview ? "true" : "false";
   return vars;
 }

@@ -18,7 +18,7 @@ namespace net = boost::asio;
 
 namespace {
 
-struct RoleState {
+struct RoleCommands {
   std::string wanted_version;
   int wanted_count = 0;
   std::string deployed;    // the version last deployed (or tried); empty: nothing is
@@ -36,12 +36,12 @@ struct CommandTargetDriver::Core : std::enable_shared_from_this<Core> {
   Core(CommandTarget s, std::string n, net::any_io_executor executor)
       : spec(std::move(s)), name(std::move(n)), strand(net::make_strand(executor)) {}
 
-  RoleState& role_state(Role role) { return roles[static_cast<std::size_t>(role)]; }
+  RoleCommands& role_state(Role role) { return roles[static_cast<std::size_t>(role)]; }
 
   const Endpoints& endpoints(Role role) const { return endpoints_of(spec, role); }
 
   void scale(Role role, const std::string& version, int count) {
-    RoleState& rs = role_state(role);
+    RoleCommands& rs = role_state(role);
     rs.wanted_version = version;
     rs.wanted_count = std::max(count, 0);
     reconcile(role);
@@ -49,7 +49,7 @@ struct CommandTargetDriver::Core : std::enable_shared_from_this<Core> {
 
   // Moves the role one command closer to the latest request; called again when it ends.
   void reconcile(Role role) {
-    RoleState& rs = role_state(role);
+    RoleCommands& rs = role_state(role);
     if (rs.busy || shutting_down) return;
     if (rs.wanted_count == 0) {
       set_ready(role, 0);
@@ -79,7 +79,7 @@ struct CommandTargetDriver::Core : std::enable_shared_from_this<Core> {
   }
 
   void set_ready(Role role, int count) {
-    RoleState& rs = role_state(role);
+    RoleCommands& rs = role_state(role);
     if (rs.reported == count) return;
     rs.reported = count;
     TargetReport report{role, count, {}, {}};
@@ -112,7 +112,7 @@ struct CommandTargetDriver::Core : std::enable_shared_from_this<Core> {
 
   void finished(Role role, const std::string& label, const ProcessResult& r,
                 const std::function<void(bool)>& then) {
-    RoleState& rs = role_state(role);
+    RoleCommands& rs = role_state(role);
     rs.busy = false;
     if (!r.succeeded()) report_failure(role, failure_reason(label, r));
     if (!shutting_down) then(r.succeeded());
@@ -131,7 +131,7 @@ struct CommandTargetDriver::Core : std::enable_shared_from_this<Core> {
   }
 
   void report_failure(Role role, const std::string& reason) {
-    RoleState& rs = role_state(role);
+    RoleCommands& rs = role_state(role);
     rs.reported = 0;
     if (observer) observer(TargetReport{role, 0, {}, reason});
   }
@@ -144,7 +144,7 @@ struct CommandTargetDriver::Core : std::enable_shared_from_this<Core> {
 
   void finish_shutdown_if_done() {
     if (!shutting_down || !shutdown_done) return;
-    if (std::any_of(roles.begin(), roles.end(), [](const RoleState& rs) { return rs.busy; }))
+    if (std::any_of(roles.begin(), roles.end(), [](const RoleCommands& rs) { return rs.busy; }))
       return;
     observer = nullptr;
     net::post(strand, std::move(shutdown_done));
@@ -154,7 +154,7 @@ struct CommandTargetDriver::Core : std::enable_shared_from_this<Core> {
   const CommandTarget spec;
   const std::string name;
   net::strand<net::any_io_executor> strand;
-  std::array<RoleState, kRoles.size()> roles;
+  std::array<RoleCommands, kRoles.size()> roles;
   std::function<void(const TargetReport&)> observer;
   bool shutting_down = false;
   std::function<void()> shutdown_done;

@@ -13,17 +13,6 @@ const std::vector<std::string>& servers_of(const HaproxyRouter& spec, Role r) {
   return r == Role::Stable ? spec.stable : r == Role::Canary ? spec.canary : spec.baseline;
 }
 
-const std::vector<std::string>& endpoints_of(const RouteTable& table, Role r) {
-  return r == Role::Stable ? table.stable : r == Role::Canary ? table.canary : table.baseline;
-}
-
-std::string percent(double value) {
-  std::string text = std::to_string(value);
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text + "%";
-}
-
 }  // namespace
 
 HaproxyPlan plan_haproxy(const HaproxyRouter& spec, const RouteTable& table) {
@@ -31,7 +20,7 @@ HaproxyPlan plan_haproxy(const HaproxyRouter& spec, const RouteTable& table) {
   RoleCounts active;
   for (Role r : kRoles) {
     const auto& servers = servers_of(spec, r);
-    const auto& endpoints = endpoints_of(table, r);
+    const auto& endpoints = table.endpoints(r);
     const std::string role(to_string(r));
     if (endpoints.size() > servers.size()) {
       plan.error = "backend " + spec.backend + " has " + std::to_string(servers.size()) + " " +
@@ -42,7 +31,7 @@ HaproxyPlan plan_haproxy(const HaproxyRouter& spec, const RouteTable& table) {
     active[r] = static_cast<int>(endpoints.empty() ? servers.size() : endpoints.size());
     if (table.split[r] > 0 && active[r] == 0) {
       plan.error = "backend " + spec.backend + " has no " + role + " server for its " +
-                   percent(table.split[r]) + " of traffic";
+                   percent_text(table.split[r]) + "% of traffic";
       return plan;
     }
   }
@@ -57,7 +46,7 @@ HaproxyPlan plan_haproxy(const HaproxyRouter& spec, const RouteTable& table) {
   const RoleWeights weights = integer_weights(table.split, active, kHaproxyMaxWeight);
   for (Role r : kRoles) {
     const auto& servers = servers_of(spec, r);
-    const auto& endpoints = endpoints_of(table, r);
+    const auto& endpoints = table.endpoints(r);
     for (std::size_t i = 0; i < servers.size(); ++i) {
       HaproxyServerPlan server{servers[i], r, static_cast<int>(i) < active[r] ? weights[r] : 0,
                                std::nullopt};

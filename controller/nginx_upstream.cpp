@@ -10,17 +10,6 @@ namespace rollguard {
 
 namespace {
 
-const std::vector<std::string>& endpoints_of(const RouteTable& table, Role r) {
-  return r == Role::Stable ? table.stable : r == Role::Canary ? table.canary : table.baseline;
-}
-
-std::string number(double value) {
-  std::string text = std::to_string(value);
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text;
-}
-
 bool valid_name(const std::string& name) {
   if (name.empty()) return false;
   for (char c : name)
@@ -50,13 +39,13 @@ NginxUpstreamText render_nginx_upstream(const std::string& name, const RouteTabl
   NginxUpstreamText out;
   RoleCounts counts;
   for (Role r : kRoles) {
-    counts[r] = static_cast<int>(endpoints_of(table, r).size());
+    counts[r] = static_cast<int>(table.endpoints(r).size());
     if (table.split[r] > 0 && counts[r] == 0) {
       out.error = "no " + std::string(to_string(r)) + " endpoints for its " +
-                  number(table.split[r]) + "% of traffic";
+                  percent_text(table.split[r]) + "% of traffic";
       return out;
     }
-    for (const auto& endpoint : endpoints_of(table, r))
+    for (const auto& endpoint : table.endpoints(r))
       if (!valid_endpoint(endpoint)) {
         out.error = "endpoint \"" + endpoint + "\" is not host:port";
         return out;
@@ -69,12 +58,12 @@ NginxUpstreamText render_nginx_upstream(const std::string& name, const RouteTabl
   const RoleWeights weights = integer_weights(table.split, counts, kNginxMaxWeight);
   std::string& text = out.text;
   text = "# Written by rollguard on every traffic change; edits here are overwritten.\n";
-  text += "# split: stable " + number(table.split.stable) + "%, canary " +
-          number(table.split.canary) + "%, baseline " + number(table.split.baseline) +
+  text += "# split: stable " + percent_text(table.split.stable) + "%, canary " +
+          percent_text(table.split.canary) + "%, baseline " + percent_text(table.split.baseline) +
           "%; preview " + (table.preview ? "on" : "off") + "\n";
   text += "upstream " + name + " {\n";
   for (Role r : kRoles)
-    for (const auto& endpoint : endpoints_of(table, r)) {
+    for (const auto& endpoint : table.endpoints(r)) {
       text += "    server " + endpoint;
       text += weights[r] > 0 ? " weight=" + std::to_string(weights[r]) : " down";
       text += ";  # " + std::string(to_string(r)) + "\n";
@@ -85,7 +74,7 @@ NginxUpstreamText render_nginx_upstream(const std::string& name, const RouteTabl
   text += "upstream " + name + "_preview {\n";
   for (Role r : kRoles) {
     const bool serves = table.preview ? r == Role::Canary : weights[r] > 0;
-    for (const auto& endpoint : endpoints_of(table, r)) {
+    for (const auto& endpoint : table.endpoints(r)) {
       text += "    server " + endpoint;
       text += serves ? (table.preview ? "" : " weight=" + std::to_string(weights[r])) : " down";
       text += ";  # " + std::string(to_string(r)) + "\n";

@@ -47,7 +47,7 @@ void ProbeLoop::poll(TimePoint now) {
     ProbeRequest request{
         t.probe->check, t.endpoint, t.probe->timeout, {{"role", std::string(to_string(t.role))}}};
     auto alive = alive_;
-    prober_.probe(request, [this, alive, key](ProbeResult result) {
+    prober_.probe(request, [this, alive, key = key](ProbeResult result) {
       post_([this, alive, key, result = std::move(result)] {
         if (!*alive) return;
         auto it = targets_.find(key);

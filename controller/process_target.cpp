@@ -17,7 +17,7 @@ namespace {
 
 // A role's instances: `current` run the requested version; `retiring` run an older one and
 // keep serving until every current instance is ready (start new, then stop old).
-struct RoleState {
+struct RoleInstances {
   std::string version;
   int count = 0;
   std::vector<Instance> current, retiring;
@@ -53,12 +53,12 @@ struct ProcessTargetDriver::Core : std::enable_shared_from_this<Core> {
         prober(std::make_shared<NetworkProber>(executor)),
         ports(spec.portFirst, spec.portLast) {}
 
-  RoleState& role_state(Role role) { return roles[static_cast<std::size_t>(role)]; }
+  RoleInstances& role_state(Role role) { return roles[static_cast<std::size_t>(role)]; }
 
   void scale(Role role, const std::string& version, int count) {
     if (shutting_down) return;
     count = std::max(count, 0);
-    RoleState& rs = role_state(role);
+    RoleInstances& rs = role_state(role);
     if (count == 0) {
       stop_all(rs.current, leaving);
       stop_all(rs.retiring, leaving);
@@ -88,7 +88,7 @@ struct ProcessTargetDriver::Core : std::enable_shared_from_this<Core> {
   }
 
   void start_instance(Role role, int index) {
-    const RoleState& rs = role_state(role);
+    const RoleInstances& rs = role_state(role);
     const auto port = ports.acquire();
     const std::string what = "instance " + std::to_string(index) + " of " +
                              std::string(to_string(role)) + " " + rs.version;
@@ -131,7 +131,7 @@ struct ProcessTargetDriver::Core : std::enable_shared_from_this<Core> {
   void on_instance(ProcessInstance& instance, ProcessInstance::Event event,
                    const std::string& reason) {
     const Role role = instance.launch().role;
-    RoleState& rs = role_state(role);
+    RoleInstances& rs = role_state(role);
     switch (event) {
       case ProcessInstance::Event::Ready:
         retire_if_replaced(rs);
@@ -155,7 +155,7 @@ struct ProcessTargetDriver::Core : std::enable_shared_from_this<Core> {
     }
   }
 
-  void retire_if_replaced(RoleState& rs) {
+  void retire_if_replaced(RoleInstances& rs) {
     if (rs.retiring.empty() || static_cast<int>(rs.current.size()) < rs.count) return;
     if (std::all_of(rs.current.begin(), rs.current.end(),
                     [](const Instance& i) { return i->ready(); }))
@@ -164,7 +164,7 @@ struct ProcessTargetDriver::Core : std::enable_shared_from_this<Core> {
 
   // Tells the observer when the role's ready set changed, and always when there is a failure.
   void report(Role role, const std::string& failure = {}) {
-    RoleState& rs = role_state(role);
+    RoleInstances& rs = role_state(role);
     std::vector<const ProcessInstance*> ready;
     for (const auto& instance : rs.current)
       if (instance->ready()) ready.push_back(instance.get());
@@ -184,7 +184,7 @@ struct ProcessTargetDriver::Core : std::enable_shared_from_this<Core> {
     shutting_down = true;
     shutdown_done = std::move(done);
     for (Role role : kRoles) {
-      RoleState& rs = role_state(role);
+      RoleInstances& rs = role_state(role);
       stop_all(rs.current, leaving);
       stop_all(rs.retiring, leaving);
       rs.count = 0;
@@ -229,7 +229,7 @@ struct ProcessTargetDriver::Core : std::enable_shared_from_this<Core> {
   const InstanceTiming timing;
   std::shared_ptr<NetworkProber> prober;
   PortAllocator ports;
-  std::array<RoleState, kRoles.size()> roles;
+  std::array<RoleInstances, kRoles.size()> roles;
   std::vector<Instance> leaving;  // stopped or failed, not yet reaped
   std::function<void(const TargetReport&)> observer;
   bool shutting_down = false;

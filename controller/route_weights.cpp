@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace rollguard {
 
@@ -47,6 +48,15 @@ RoleWeights integer_weights(const TrafficSplit& split, const RoleCounts& servers
     }
   }
   return best;
+}
+
+std::string percent_text(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.3f", std::round(value * 1000) / 1000);
+  std::string text = buffer;
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text == "-0" ? "0" : text;
 }
 
 }  // namespace rollguard

@@ -12,6 +12,8 @@
 //   99.5 / 0.5  -> 199 / 1     (exact)
 //   66.7 / 33.3 -> 2 / 1       (66.67 / 33.33: off by 0.03 points, as close as it gets)
 //   with 2 stable servers and 1 canary, 90 / 10 -> 9 / 2 each (45 + 45 + 10)
+#include <string>
+
 #include "manifests/vocabulary.hpp"
 #include "strategies/rollout_state.hpp"
 
@@ -33,6 +35,9 @@ struct RoleWeights {
 // `servers` counts the servers of each role that take traffic. A role with a share above 0
 // and no servers is the caller's error to report; it gets weight 0 here.
 RoleWeights integer_weights(const TrafficSplit& split, const RoleCounts& servers, int max_weight);
+
+// A percentage as people write it: at most 3 decimals, no trailing zeros ("12.5", "10").
+std::string percent_text(double percent);
 
 // The split that `weights` on `servers` actually produce, in percent.
 TrafficSplit effective_split(const RoleWeights& weights, const RoleCounts& servers);

@@ -15,6 +15,9 @@ struct RouteTable {
   TrafficSplit split;
   bool preview = false;  // requests with the preview header reach the canary pool
   std::vector<std::string> stable, canary, baseline;  // "host:port" per role
+  const std::vector<std::string>& endpoints(Role role) const {
+    return role == Role::Stable ? stable : role == Role::Canary ? canary : baseline;
+  }
   bool operator==(const RouteTable&) const = default;
 };
 

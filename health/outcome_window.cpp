@@ -5,28 +5,16 @@
 #include <limits>
 #include <stdexcept>
 
+#include "health/bucket_span.hpp"
 #include "health/builtin_provider.hpp"
 
 namespace rollguard {
 
 namespace {
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
-  return -floor_div(-a, b);
-}
-
 std::size_t slot_of(std::int64_t index, std::size_t size) {
   const auto n = static_cast<std::int64_t>(size);
   return static_cast<std::size_t>(index - floor_div(index, n) * n);
-}
-
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
 }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -93,17 +81,6 @@ void OutcomeWindow::record(const RequestOutcome& outcome) {
   }
 }
 
-OutcomeWindow::Span OutcomeWindow::span_of(TimePoint end, Duration window) const {
-  window = std::clamp(window, Duration{0}, options_.horizon);
-  const std::int64_t end_ms = end.time_since_epoch().count();
-  Span s;
-  s.last = floor_div(end_ms - 1, bucket_ms_);
-  s.first = std::min(ceil_div(end_ms - window.count(), bucket_ms_), s.last);
-  s.from = TimePoint{Duration{s.first * bucket_ms_}};
-  s.to = end;
-  return s;
-}
-
 void OutcomeWindow::accumulate(const Lane& l, std::int64_t index, WindowStats& out) const {
   const Bucket& b = l.buckets[slot_of(index, l.buckets.size())];
   // Locked per bucket, not per window: a long query must not stall the router's threads.
@@ -116,7 +93,7 @@ void OutcomeWindow::accumulate(const Lane& l, std::int64_t index, WindowStats& o
 }
 
 WindowStats OutcomeWindow::stats(Role role, TimePoint end, Duration window) const {
-  const Span s = span_of(end, window);
+  const BucketSpan s = bucket_span(end, window, options_.bucket, options_.horizon);
   WindowStats out;
   out.from = s.from;
   out.to = s.to;
@@ -156,7 +133,7 @@ std::vector<OutcomeBatch> OutcomeWindow::batches(Role role, TimePoint end, Durat
 
 std::vector<double> OutcomeWindow::interval_samples(Role role, BuiltinQuery query, TimePoint end,
                                                     Duration window, Duration every) const {
-  const Span s = span_of(end, window);
+  const BucketSpan s = bucket_span(end, window, options_.bucket, options_.horizon);
   const std::int64_t per = std::max<std::int64_t>(1, every.count() / bucket_ms_);
   std::vector<double> out;
   for (std::int64_t first = s.first; first <= s.last; first += per) {

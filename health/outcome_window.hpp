@@ -105,14 +105,6 @@ class OutcomeWindow final : public OutcomeSink, public OutcomeSource {
       return b.index == index && index > newest - static_cast<std::int64_t>(buckets.size());
     }
   };
-  struct Span {
-    std::int64_t first = 0;  // bucket numbers, inclusive
-    std::int64_t last = 0;
-    TimePoint from{};
-    TimePoint to{};
-  };
-
-  Span span_of(TimePoint end, Duration window) const;
   const Lane& lane(Role role) const { return lanes_[static_cast<std::size_t>(role)]; }
   // Adds bucket `index` into `out` if the ring still holds it. Caller holds the lane lock.
   void accumulate(const Lane& lane, std::int64_t index, WindowStats& out) const;

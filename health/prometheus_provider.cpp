@@ -8,6 +8,7 @@
 
 #include "health/http_fetch.hpp"
 #include "health/query_template.hpp"
+#include "health/text.hpp"
 
 namespace rollguard {
 
@@ -24,12 +25,6 @@ std::optional<double> parse_sample_value(const json& sample) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return value;
-}
-
-std::string snippet(const std::string& body) {
-  constexpr std::size_t kMax = 200;
-  if (body.size() <= kMax) return body;
-  return body.substr(0, kMax) + "...";
 }
 
 std::string api_error(const json& doc) {
@@ -68,8 +63,8 @@ MetricReading parse_prometheus_response(int http_status, const std::string& body
   if (doc.is_discarded() || !doc.is_object()) {
     if (!http_ok)
       return MetricReading::failure("Prometheus HTTP " + std::to_string(http_status) + ": " +
-                                    snippet(body));
-    return MetricReading::failure("bad JSON from Prometheus: " + snippet(body));
+                                    excerpt(body, 200));
+    return MetricReading::failure("bad JSON from Prometheus: " + excerpt(body, 200));
   }
   const std::string status = doc.value("status", "");
   if (!http_ok || status != "success") {

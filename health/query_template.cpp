@@ -2,15 +2,11 @@
 
 #include <cstdlib>
 
+#include "health/text.hpp"
+
 namespace rollguard {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
 
 constexpr std::string_view kSecretPrefix = "secret:";
 

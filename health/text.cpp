@@ -14,6 +14,8 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() &&
          (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t'))
@@ -23,8 +25,6 @@ std::string_view trim(std::string_view s) {
     s.remove_suffix(1);
   return s;
 }
-
-}  // namespace
 
 std::string excerpt(std::string_view text, std::size_t limit) {
   if (text.size() <= limit) return one_line(text);

@@ -7,6 +7,9 @@
 
 namespace rollguard {
 
+// `s` without leading and trailing blanks (spaces, tabs, line ends).
+std::string_view trim(std::string_view s);
+
 // The start of `text`, newlines and tabs shown as spaces, "..." when cut.
 std::string excerpt(std::string_view text, std::size_t limit = 120);
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "health/http_fetch.hpp"
+#include "health/text.hpp"
 
 namespace rollguard {
 
@@ -26,11 +27,6 @@ std::optional<double> number_in(const json& node) {
 std::string kind_of(const json& node) {
   if (node.is_string()) return "a non-numeric string";
   return std::string("a JSON ") + node.type_name();
-}
-
-std::string snippet(const std::string& body) {
-  constexpr std::size_t kMax = 200;
-  return body.size() <= kMax ? body : body.substr(0, kMax) + "...";
 }
 
 }  // namespace
@@ -91,9 +87,9 @@ void WebProvider::read(const MetricQuery& query, std::function<void(MetricReadin
     };
     if (!r.ok()) return fail(r.error);
     if (r.status < 200 || r.status >= 300)
-      return fail("HTTP " + std::to_string(r.status) + " from " + target + ": " + snippet(r.body));
+      return fail("HTTP " + std::to_string(r.status) + " from " + target + ": " + excerpt(r.body, 200));
     const json doc = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) return fail("bad JSON from " + target + ": " + snippet(r.body));
+    if (doc.is_discarded()) return fail("bad JSON from " + target + ": " + excerpt(r.body, 200));
     MetricReading reading = web_reading(doc, path);
     if (!reading.ok()) return fail(reading.error + " in the document from " + target);
     done(std::move(reading));

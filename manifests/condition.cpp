@@ -1,6 +1,7 @@
 #include "manifests/condition.hpp"
 
 #include "manifests/condition_lexer.hpp"
+#include "manifests/suggest.hpp"
 
 #include <algorithm>
 #include <array>
@@ -46,25 +47,10 @@ struct Failure {
   std::string message;
 };
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 template <std::size_t N>
 std::string suggestion(std::string_view name, const std::array<std::string_view, N>& known) {
   for (std::string_view k : known)
-    if (edit_distance(name, k) <= 2) return " (did you mean " + quoted(k) + "?)";
+    if (edit_distance(name, k) <= 2) return " (did you mean " + in_quotes(k) + "?)";
   return "";
 }
 
@@ -112,10 +98,10 @@ class Parser {
     NodePtr root = binary(0);
     const Token& t = peek();
     if (t.kind == Tok::RParen || t.kind == Tok::RBracket)
-      throw Failure{t.column, "unexpected " + quoted(t.text) + " with no matching opening bracket"};
+      throw Failure{t.column, "unexpected " + in_quotes(t.text) + " with no matching opening bracket"};
     if (t.kind != Tok::End)
       throw Failure{t.column,
-                    "expected an operator or the end of the expression, found " + quoted(t.text)};
+                    "expected an operator or the end of the expression, found " + in_quotes(t.text)};
     if (root->type != Type::Bool)
       throw Failure{1,
                     "a condition must be true or false (for example result < 0.01), but this "
@@ -131,7 +117,7 @@ class Parser {
 
   void expect_close(Tok kind, const char* close, const Token& open) {
     if (peek().kind != kind)
-      throw Failure{peek().column, "expected " + quoted(close) + " to close " + quoted(open.text) +
+      throw Failure{peek().column, "expected " + in_quotes(close) + " to close " + in_quotes(open.text) +
                                        " at column " + std::to_string(open.column)};
     advance();
   }
@@ -161,7 +147,7 @@ class Parser {
   }
 
   static NodePtr combine(const Token& t, Kind kind, NodePtr lhs, NodePtr rhs) {
-    std::string op = quoted(t.text);
+    std::string op = in_quotes(t.text);
     if (kind == Kind::And || kind == Kind::Or) {
       for (const auto* side : {&lhs, &rhs})
         if ((*side)->type != Type::Bool)
@@ -197,7 +183,7 @@ class Parser {
     NodePtr operand = unary();
     Type wanted = t.kind == Tok::Not ? Type::Bool : Type::Number;
     if (operand->type != wanted)
-      throw Failure{t.column, quoted(t.text) + " needs " + describe(wanted) +
+      throw Failure{t.column, in_quotes(t.text) + " needs " + describe(wanted) +
                                   ", but its operand is " + describe(operand->type)};
     return make(t.kind == Tok::Not ? Kind::Not : Kind::Negate, wanted, std::move(operand));
   }
@@ -241,7 +227,7 @@ class Parser {
         throw Failure{t.column, "unexpected end of expression"};
       default:
         throw Failure{t.column, "expected a number, result, baseline, a function or \"(\", found " +
-                                    quoted(t.text)};
+                                    in_quotes(t.text)};
     }
   }
 
@@ -253,18 +239,18 @@ class Parser {
       return make(Kind::Baseline, Type::Number);
     }
     if (std::find(kFunctions.begin(), kFunctions.end(), t.text) != kFunctions.end())
-      throw Failure{t.column, quoted(t.text) + " is a function; call it like " +
+      throw Failure{t.column, in_quotes(t.text) + " is a function; call it like " +
                                   std::string(t.text) + "(result)"};
     std::string hint = suggestion(t.text, kNames);
-    throw Failure{t.column, "unknown name " + quoted(t.text) +
+    throw Failure{t.column, "unknown name " + in_quotes(t.text) +
                                 (hint.empty() ? "; names are result and baseline" : hint)};
   }
 
   NodePtr call(const Token& fn) {
     if (fn.text == "result" || fn.text == "baseline")
-      throw Failure{fn.column, quoted(fn.text) + " is not a function"};
+      throw Failure{fn.column, in_quotes(fn.text) + " is not a function"};
     if (std::find(kFunctions.begin(), kFunctions.end(), fn.text) == kFunctions.end())
-      throw Failure{fn.column, "unknown function " + quoted(fn.text) +
+      throw Failure{fn.column, "unknown function " + in_quotes(fn.text) +
                                    suggestion(fn.text, kFunctions) +
                                    "; functions are isNaN, abs, len"};
     const Token& open = advance();

@@ -25,7 +25,7 @@ bool is_name_char(char c) {
 
 std::string describe_byte(char c) {
   auto byte = static_cast<unsigned char>(c);
-  if (byte > 32 && byte < 127) return "unexpected character " + quoted(std::string(1, c));
+  if (byte > 32 && byte < 127) return "unexpected character " + in_quotes(std::string(1, c));
   char hex[8];
   std::snprintf(hex, sizeof hex, "0x%02X", byte);
   return std::string("unexpected byte ") + hex + " (conditions are plain ASCII)";
@@ -66,7 +66,7 @@ class Lexer {
     while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
     if (pos_ == from)
       throw Failure{static_cast<int>(pos_) + 1, "malformed number " +
-                                                    quoted(text_.substr(start, pos_ - start)) +
+                                                    in_quotes(text_.substr(start, pos_ - start)) +
                                                     ": expected digits " + what};
   }
 
@@ -85,7 +85,7 @@ class Lexer {
     Token t = token(Tok::Number, start);
     if (pos_ < text_.size() && is_name_char(text_[pos_]))
       throw Failure{static_cast<int>(pos_) + 1,
-                    "unexpected " + quoted(std::string(1, text_[pos_])) +
+                    "unexpected " + in_quotes(std::string(1, text_[pos_])) +
                         " right after the number " + std::string(t.text) +
                         " (numbers have no units or suffixes)"};
     auto [end, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), t.number);

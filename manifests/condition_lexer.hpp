@@ -27,7 +27,8 @@ struct Token {
 
 std::variant<std::vector<Token>, ConditionParseError> lex(std::string_view text);
 
-inline std::string quoted(std::string_view s) {
+// Not `quoted`: unqualified calls with a std::string would find std::quoted by ADL.
+inline std::string in_quotes(std::string_view s) {
   return "\"" + std::string(s) + "\"";
 }
 

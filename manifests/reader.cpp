@@ -16,7 +16,7 @@ std::string quote_text(std::string_view text, std::size_t limit = 60) {
   return out + "\"";
 }
 
-std::string format_number(double value) {
+std::string bound_text(double value) {
   std::ostringstream out;
   out << value;
   return out.str();
@@ -33,12 +33,12 @@ std::string range_text(const NumberRange& r) {
   const bool has_min = std::isfinite(r.min), has_max = std::isfinite(r.max);
   if (has_min && has_max) {
     if (!r.min_exclusive && !r.max_exclusive)
-      return "between " + format_number(r.min) + " and " + format_number(r.max);
-    return std::string(r.min_exclusive ? "greater than " : "at least ") + format_number(r.min) +
-           (r.max_exclusive ? " and less than " : " and at most ") + format_number(r.max);
+      return "between " + bound_text(r.min) + " and " + bound_text(r.max);
+    return std::string(r.min_exclusive ? "greater than " : "at least ") + bound_text(r.min) +
+           (r.max_exclusive ? " and less than " : " and at most ") + bound_text(r.max);
   }
-  if (has_min) return (r.min_exclusive ? "greater than " : "at least ") + format_number(r.min);
-  return (r.max_exclusive ? "less than " : "at most ") + format_number(r.max);
+  if (has_min) return (r.min_exclusive ? "greater than " : "at least ") + bound_text(r.min);
+  return (r.max_exclusive ? "less than " : "at most ") + bound_text(r.max);
 }
 
 bool in_range(double v, const NumberRange& r) {
@@ -206,7 +206,7 @@ bool read_int(const Cursor& at, int& out, long long min, long long max) {
   if (value < static_cast<double>(min) || value > static_cast<double>(max)) {
     NumberRange range{static_cast<double>(min), static_cast<double>(max)};
     if (max == std::numeric_limits<int>::max()) range.max = std::numeric_limits<double>::infinity();
-    at.error("must be " + range_text(range) + ", got " + format_number(value));
+    at.error("must be " + range_text(range) + ", got " + bound_text(value));
     return false;
   }
   out = static_cast<int>(value);
@@ -228,7 +228,7 @@ bool read_number(const Cursor& at, double& out, NumberRange range) {
   double value = 0;
   if (!read_raw_number(at, value)) return false;
   if (!in_range(value, range)) {
-    at.error("must be " + range_text(range) + ", got " + format_number(value));
+    at.error("must be " + range_text(range) + ", got " + bound_text(value));
     return false;
   }
   out = value;

@@ -139,8 +139,9 @@ void check_cross_sections(const MapReader& spec_map, const RolloutSpec& spec) {
           .child("portRange")
           .error("holds " + std::to_string(ports) + " port" + (ports == 1 ? "" : "s") + " but " +
                  std::to_string(needed) + " are needed (instances per environment x environments)");
-    if (builtin) {
-      const std::size_t colon = builtin->listen.rfind(':');
+    // A listen address without a port is reported by its own rule.
+    if (const std::size_t colon = builtin ? builtin->listen.rfind(':') : std::string::npos;
+        colon != std::string::npos) {
       const int port = std::atoi(builtin->listen.c_str() + colon + 1);
       if (port >= process->portFirst && port <= process->portLast)
         traffic_at.child("builtin").child("listen").error(

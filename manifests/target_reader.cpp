@@ -49,8 +49,10 @@ ProcessTarget read_process(const Cursor& at) {
       range.error("expected [first, last] ports like [20000, 20999], got " + range.describe());
     } else {
       int first = 0, last = 0;
-      const bool ok =
-          read_int(range.item(0), first, 1, 65535) & read_int(range.item(1), last, 1, 65535);
+      // Both read, so that both ends' errors are reported.
+      const bool first_ok = read_int(range.item(0), first, 1, 65535);
+      const bool last_ok = read_int(range.item(1), last, 1, 65535);
+      const bool ok = first_ok && last_ok;
       if (ok && first > last)
         range.error("the first port " + std::to_string(first) + " is above the last " +
                     std::to_string(last));

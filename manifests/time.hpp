@@ -10,6 +10,11 @@ using TimePoint = std::chrono::time_point<std::chrono::system_clock, Duration>;
 
 using namespace std::chrono_literals;
 
+// A duration as fractional seconds, for rates and for reports.
+inline double seconds(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
 class Clock {
  public:
   virtual ~Clock() = default;

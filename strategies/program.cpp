@@ -12,6 +12,8 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // clang 14 has no CTAD for aggregates yet
 
 // Canary: the steps as written; ends with the switch to 100% if they do not.
 Program compile(const CanaryStrategy& s, int fleet, const RolloutSpec& spec) {

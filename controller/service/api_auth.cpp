@@ -4,16 +4,10 @@
 #include <sstream>
 
 #include "controller/service/api_error.hpp"
+#include "health/text.hpp"
 
 namespace rollguard {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
 
 std::vector<std::string_view> split_fields(std::string_view line) {
   std::vector<std::string_view> fields;

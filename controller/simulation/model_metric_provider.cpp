@@ -18,10 +18,6 @@ bool mentions(const std::string& text, std::initializer_list<const char*> words)
                      [&](const char* w) { return text.find(w) != std::string::npos; });
 }
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 }  // namespace
 
 ModelMetric classify_metric(const MetricSource& source) {

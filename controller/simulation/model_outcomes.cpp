@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "health/bucket_span.hpp"
 #include "health/builtin_provider.hpp"
 #include "health/latency_histogram.hpp"
 
@@ -12,19 +13,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::size_t kSampleCap = 5000;  // OutcomeWindow::latency_samples' default
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
-  return -floor_div(-a, b);
-}
-
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
 
 bool is_latency(BuiltinQuery q) {
   return q == BuiltinQuery::LatencyP50 || q == BuiltinQuery::LatencyP90 ||
@@ -62,18 +50,6 @@ std::int64_t WindowCounts::responses() const {
 ModelOutcomes::ModelOutcomes(TrafficModel& model, std::uint64_t seed, OutcomeWindowOptions options)
     : model_(model), random_(seed), options_(options) {}
 
-ModelOutcomes::Span ModelOutcomes::span_of(TimePoint end, Duration window) const {
-  window = std::clamp(window, Duration{0}, options_.horizon);
-  const std::int64_t bucket_ms = options_.bucket.count();
-  const std::int64_t end_ms = end.time_since_epoch().count();
-  Span s;
-  s.last = floor_div(end_ms - 1, bucket_ms);
-  s.first = std::min(ceil_div(end_ms - window.count(), bucket_ms), s.last);
-  s.from = TimePoint{Duration{s.first * bucket_ms}};
-  s.to = end;
-  return s;
-}
-
 void ModelOutcomes::add_bucket(Role role, std::int64_t index, WindowCounts& out) const {
   const TrafficBucket* b = model_.find(role, index);
   if (!b) return;
@@ -85,7 +61,7 @@ void ModelOutcomes::add_bucket(Role role, std::int64_t index, WindowCounts& out)
 
 WindowCounts ModelOutcomes::counts(Role role, TimePoint end, Duration window) const {
   model_.advance_to(end);
-  const Span s = span_of(end, window);
+  const BucketSpan s = bucket_span(end, window, options_.bucket, options_.horizon);
   WindowCounts out;
   out.from = s.from;
   out.to = s.to;
@@ -202,7 +178,7 @@ std::vector<double> ModelOutcomes::samples(Role role, BuiltinQuery query, TimePo
                                            Duration window) const {
   if (is_latency(query)) return latency_samples(counts(role, end, window).responded);
   model_.advance_to(end);
-  const Span s = span_of(end, window);
+  const BucketSpan s = bucket_span(end, window, options_.bucket, options_.horizon);
   std::vector<double> out;
   const std::int64_t bucket_ms = options_.bucket.count();
   for (std::int64_t i = s.first; i <= s.last; ++i) {
@@ -222,7 +198,7 @@ std::vector<double> ModelOutcomes::samples(Role role, BuiltinQuery query, TimePo
 
 std::vector<OutcomeBatch> ModelOutcomes::batches(Role role, TimePoint end, Duration window) const {
   model_.advance_to(end);
-  const Span s = span_of(end, window);
+  const BucketSpan s = bucket_span(end, window, options_.bucket, options_.horizon);
   std::vector<OutcomeBatch> out;
   for (std::int64_t i = s.first; i <= s.last; ++i) {
     const TrafficBucket* b = model_.find(role, i);

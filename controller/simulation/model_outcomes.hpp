@@ -37,11 +37,6 @@ class ModelOutcomes final : public OutcomeSource {
   double latency_quantile(const std::vector<RegimeCount>& responded, double q) const;
 
  private:
-  struct Span {
-    std::int64_t first = 0, last = 0;  // bucket numbers, inclusive
-    TimePoint from{}, to{};
-  };
-  Span span_of(TimePoint end, Duration window) const;
   void add_bucket(Role role, std::int64_t index, WindowCounts& out) const;
   double mixture_quantile(const std::vector<RegimeCount>& responded, double u) const;
   std::vector<double> latency_samples(const std::vector<RegimeCount>& responded) const;

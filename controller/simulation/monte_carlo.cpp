@@ -9,10 +9,6 @@
 namespace rollguard::sim {
 namespace {
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 double percentile(const std::vector<double>& sorted, double q) {
   const auto n = static_cast<double>(sorted.size());
   const auto rank = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(q * n - 1e-9)));

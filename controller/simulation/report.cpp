@@ -10,10 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-double seconds(Duration d) {
-  return static_cast<double>(d.count()) / 1000;
-}
-
 json seconds_or_null(const std::optional<Duration>& d) {
   return d ? json(seconds(*d)) : json(nullptr);
 }

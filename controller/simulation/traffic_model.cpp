@@ -3,17 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include "health/bucket_span.hpp"
+
 namespace rollguard::sim {
 namespace {
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
 
 std::size_t slot(Role r) {
   return static_cast<std::size_t>(r);

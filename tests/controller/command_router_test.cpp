@@ -74,7 +74,7 @@ TEST_F(CommandRouterTest, PassesTheSplitAsSeparateArguments) {
   EXPECT_EQ(router_test::read_text(file), "12.5|87.5|0|true|checkout rollout\n");
 }
 
-struct FailureCase {
+struct CommandFailureCase {
   std::string name;
   Argv argv;
   Duration timeout;
@@ -82,7 +82,7 @@ struct FailureCase {
 };
 
 class CommandRouterFailure : public CommandRouterTest,
-                             public ::testing::WithParamInterface<FailureCase> {};
+                             public ::testing::WithParamInterface<CommandFailureCase> {};
 
 TEST_P(CommandRouterFailure, SaysHowTheCommandEndedAndWhatItPrinted) {
   EXPECT_EQ(apply(GetParam().argv, RouteTable{{90, 10, 0}, false, {}, {}, {}}, GetParam().timeout),
@@ -92,17 +92,17 @@ TEST_P(CommandRouterFailure, SaysHowTheCommandEndedAndWhatItPrinted) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, CommandRouterFailure,
     ::testing::Values(
-        FailureCase{"ExitCode",
+        CommandFailureCase{"ExitCode",
                     {"sh", "-c", "echo \"pool $0 is locked\" >&2; exit 3", "{{weight}}"},
                     30s,
                     "command router: `sh -c echo \"pool $0 is locked\" >&2; exit 3 10` exited "
                     "with 3: pool 10 is locked"},
-        FailureCase{"Silent", {"false"}, 30s, "command router: `false` exited with 1 (no output)"},
-        FailureCase{"TimesOut",
+        CommandFailureCase{"Silent", {"false"}, 30s, "command router: `false` exited with 1 (no output)"},
+        CommandFailureCase{"TimesOut",
                     {"sleep", "30"},
                     100ms,
                     "command router: `sleep 30` timed out after 100ms (no output)"},
-        FailureCase{"Missing",
+        CommandFailureCase{"Missing",
                     {"/nonexistent/set-weight", "{{weight}}"},
                     30s,
                     "command router: `/nonexistent/set-weight 10`: cannot run "

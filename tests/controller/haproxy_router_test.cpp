@@ -133,7 +133,7 @@ class HaproxyRouterTest : public ::testing::Test {
 
 HaproxyWorld* HaproxyRouterTest::world_ = nullptr;
 
-struct SplitCase {
+struct HaproxySplitCase {
   std::string name;
   TrafficSplit split;
   bool preview = false;
@@ -141,10 +141,10 @@ struct SplitCase {
   int tolerance = 0;
 };
 
-class HaproxySplit : public HaproxyRouterTest, public ::testing::WithParamInterface<SplitCase> {};
+class HaproxySplit : public HaproxyRouterTest, public ::testing::WithParamInterface<HaproxySplitCase> {};
 
 TEST_P(HaproxySplit, TrafficThroughHaproxyFollowsTheSplit) {
-  const SplitCase& c = GetParam();
+  const HaproxySplitCase& c = GetParam();
   ASSERT_EQ(apply(spec(), RouteTable{c.split, c.preview, {}, {}, {}}), "");
   const auto counts = router_test::count_versions(world_->port, 200);
   EXPECT_EQ(count_of(counts, "1.0.0") + count_of(counts, "2.0.0"), 200) << describe(counts);
@@ -155,12 +155,12 @@ TEST_P(HaproxySplit, TrafficThroughHaproxyFollowsTheSplit) {
 // for where in HAProxy's cycle the 200 requests start.
 INSTANTIATE_TEST_SUITE_P(
     Splits, HaproxySplit,
-    ::testing::Values(SplitCase{"AllStable", {100, 0, 0}, false, 0, 0},
-                      SplitCase{"Half", {50, 50, 0}, false, 100, 2},
-                      SplitCase{"AllCanary", {0, 100, 0}, false, 200, 0},
-                      SplitCase{"FivePercent", {95, 5, 0}, false, 10, 2},
+    ::testing::Values(HaproxySplitCase{"AllStable", {100, 0, 0}, false, 0, 0},
+                      HaproxySplitCase{"Half", {50, 50, 0}, false, 100, 2},
+                      HaproxySplitCase{"AllCanary", {0, 100, 0}, false, 200, 0},
+                      HaproxySplitCase{"FivePercent", {95, 5, 0}, false, 10, 2},
                       // No header rule in this config: preview changes nothing and is no error.
-                      SplitCase{"PreviewWithoutARule", {100, 0, 0}, true, 0, 0}),
+                      HaproxySplitCase{"PreviewWithoutARule", {100, 0, 0}, true, 0, 0}),
     [](const auto& info) { return info.param.name; });
 
 TEST_F(HaproxyRouterTest, SetsWeightsThatReadBackThroughTheRuntimeApi) {
@@ -207,14 +207,14 @@ TEST_F(HaproxyRouterTest, AServerInMaintenanceIsNotAConfirmation) {
       << error;
 }
 
-struct FailureCase {
+struct HaproxyFailureCase {
   std::string name;
   std::function<void(HaproxyRouter&)> change;
   std::string expect;  // part of the error
 };
 
 class HaproxyFailure : public HaproxyRouterTest,
-                       public ::testing::WithParamInterface<FailureCase> {};
+                       public ::testing::WithParamInterface<HaproxyFailureCase> {};
 
 TEST_P(HaproxyFailure, ReportsThePeerAndWhatItSaid) {
   HaproxyRouter s = spec();
@@ -226,22 +226,22 @@ TEST_P(HaproxyFailure, ReportsThePeerAndWhatItSaid) {
 
 INSTANTIATE_TEST_SUITE_P(
     Failures, HaproxyFailure,
-    ::testing::Values(FailureCase{"WrongSocketPath",
+    ::testing::Values(HaproxyFailureCase{"WrongSocketPath",
                                   [](HaproxyRouter& s) {
                                     s.runtimeApi = "unix:/nonexistent/rollguard.sock";
                                   },
                                   "set weight app/s1 9: no such file or directory"},
-                      FailureCase{"NothingListening",
+                      HaproxyFailureCase{"NothingListening",
                                   [](HaproxyRouter& s) {
                                     s.runtimeApi =
                                         "127.0.0.1:" + std::to_string(router_test::free_port());
                                   },
                                   "connection refused"},
-                      FailureCase{"UnknownBackend", [](HaproxyRouter& s) { s.backend = "nope"; },
+                      HaproxyFailureCase{"UnknownBackend", [](HaproxyRouter& s) { s.backend = "nope"; },
                                   "set weight nope/s1 9: No such backend."},
-                      FailureCase{"UnknownServer", [](HaproxyRouter& s) { s.canary = {"s9"}; },
+                      HaproxyFailureCase{"UnknownServer", [](HaproxyRouter& s) { s.canary = {"s9"}; },
                                   "set weight app/s9 1: No such server."},
-                      FailureCase{"NoCanaryServer", [](HaproxyRouter& s) { s.canary.clear(); },
+                      HaproxyFailureCase{"NoCanaryServer", [](HaproxyRouter& s) { s.canary.clear(); },
                                   "backend app has no canary server for its 10% of traffic"}),
     [](const auto& info) { return info.param.name; });
 

@@ -164,17 +164,17 @@ class NginxRouterTest : public ::testing::Test {
 
 NginxWorld* NginxRouterTest::world_ = nullptr;
 
-struct SplitCase {
+struct NginxSplitCase {
   std::string name;
   TrafficSplit split;
   int expect_canary = 0;  // of 200 requests
   int tolerance = 0;
 };
 
-class NginxSplit : public NginxRouterTest, public ::testing::WithParamInterface<SplitCase> {};
+class NginxSplit : public NginxRouterTest, public ::testing::WithParamInterface<NginxSplitCase> {};
 
 TEST_P(NginxSplit, TrafficThroughNginxFollowsTheSplit) {
-  const SplitCase& c = GetParam();
+  const NginxSplitCase& c = GetParam();
   ASSERT_TRUE(apply_and_await_reload(table(c.split)));
   const auto counts = router_test::count_versions(world_->nginx.port, 200);
   EXPECT_EQ(count_of(counts, "1.0.0") + count_of(counts, "2.0.0"), 200) << describe(counts);
@@ -184,10 +184,10 @@ TEST_P(NginxSplit, TrafficThroughNginxFollowsTheSplit) {
 // nginx's smooth weighted round robin is deterministic; the tolerance allows only for where
 // in its cycle the 200 requests start.
 INSTANTIATE_TEST_SUITE_P(Splits, NginxSplit,
-                         ::testing::Values(SplitCase{"AllStable", {100, 0, 0}, 0, 0},
-                                           SplitCase{"Half", {50, 50, 0}, 100, 2},
-                                           SplitCase{"AllCanary", {0, 100, 0}, 200, 0},
-                                           SplitCase{"FivePercent", {95, 5, 0}, 10, 2}),
+                         ::testing::Values(NginxSplitCase{"AllStable", {100, 0, 0}, 0, 0},
+                                           NginxSplitCase{"Half", {50, 50, 0}, 100, 2},
+                                           NginxSplitCase{"AllCanary", {0, 100, 0}, 200, 0},
+                                           NginxSplitCase{"FivePercent", {95, 5, 0}, 10, 2}),
                          [](const auto& info) { return info.param.name; });
 
 TEST_F(NginxRouterTest, PreviewHeaderReachesTheCanaryOnly) {
@@ -214,17 +214,17 @@ TEST_F(NginxRouterTest, WritesTheUpstreamFileItReports) {
       << text;
 }
 
-struct FailureCase {
+struct NginxFailureCase {
   std::string name;
   std::function<Argv(const NginxInstance&)> reload;
   std::string expect;          // part of the error
   bool file_restored = false;  // the previous upstream file is back in place
 };
 
-class NginxFailure : public NginxRouterTest, public ::testing::WithParamInterface<FailureCase> {};
+class NginxFailure : public NginxRouterTest, public ::testing::WithParamInterface<NginxFailureCase> {};
 
 TEST_P(NginxFailure, ReportsTheCommandAndWhatItSaid) {
-  const FailureCase& c = GetParam();
+  const NginxFailureCase& c = GetParam();
   ASSERT_TRUE(apply_and_await_reload(table({100, 0, 0})));
   const std::string before = router_test::read_text(upstream_file());
   const std::string error =
@@ -243,7 +243,7 @@ INSTANTIATE_TEST_SUITE_P(
     Failures, NginxFailure,
     ::testing::Values(
         // The config test (derived from the reload command) cannot read the main config.
-        FailureCase{
+        NginxFailureCase{
             "ConfigRejected",
             [](const NginxInstance& n) {
               return Argv{kNginx, "-p",    n.dir.path(), "-c", n.dir.file("missing.conf"),
@@ -251,16 +251,16 @@ INSTANTIATE_TEST_SUITE_P(
             },
             "config test did not pass, previous upstream file restored: `/usr/sbin/nginx -p ",
             true},
-        FailureCase{"ReloadExitsNonZero", [](const NginxInstance&) { return Argv{"false"}; },
+        NginxFailureCase{"ReloadExitsNonZero", [](const NginxInstance&) { return Argv{"false"}; },
                     "reload failed: `false` exited with 1 (no output)"},
-        FailureCase{"TestCannotRun",
+        NginxFailureCase{"TestCannotRun",
                     [](const NginxInstance&) {
                       return Argv{"/nonexistent/nginx", "-s", "reload"};
                     },
                     "config test did not pass, previous upstream file restored: "
                     "`/nonexistent/nginx -t`: cannot run \"/nonexistent/nginx\"",
                     true},
-        FailureCase{"ReloadMissing",
+        NginxFailureCase{"ReloadMissing",
                     [](const NginxInstance&) { return Argv{"/nonexistent/reload-nginx"}; },
                     "reload failed: `/nonexistent/reload-nginx`: cannot run"}),
     [](const auto& info) { return info.param.name; });

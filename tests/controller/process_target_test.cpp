@@ -16,6 +16,7 @@
 
 #include "health/endpoint.hpp"
 #include "support/child_process.hpp"
+#include "support/port_block.hpp"
 #include "support/test_http_client.hpp"
 #include "tests/controller/target_test_support.hpp"
 
@@ -26,13 +27,6 @@ namespace net = boost::asio;
 
 // A block of ports per test, apart from other test processes by pid (the allocator skips
 // whatever is taken anyway).
-std::pair<int, int> port_block(int size = 8) {
-  static int next = 24000 + (::getpid() % 800) * 20;
-  const int first = next;
-  next += size;
-  return {first, first + size - 1};
-}
-
 InstanceTiming quick_timing() {
   InstanceTiming t;
   t.poll_interval = 50ms;
@@ -44,7 +38,7 @@ ProcessTarget demo_target(std::vector<std::string> flags = {}, bool http = true)
   ProcessTarget t;
   t.command = {ROLLGUARD_DEMO_APP, "--port", "{{port}}", "--version", "{{version}}"};
   t.command.insert(t.command.end(), flags.begin(), flags.end());
-  std::tie(t.portFirst, t.portLast) = port_block();
+  std::tie(t.portFirst, t.portLast) = port_block(8);
   if (http) t.readiness.http = HttpCheck{};
   t.readiness.timeout = 30s;
   return t;
@@ -226,7 +220,7 @@ TEST_F(ProcessTargetTest, ACommandThatCannotRunIsAFailure) {
 TEST_F(ProcessTargetTest, AnExhaustedPortRangeIsAFailure) {
   ProcessTarget spec = demo_target();
   spec.command = {"sleep", "100"};
-  std::tie(spec.portFirst, spec.portLast) = port_block();
+  std::tie(spec.portFirst, spec.portLast) = port_block(8);
   spec.portLast = spec.portFirst;
   auto& driver = make(spec);
   driver.scale(Role::Canary, "2.0.0", 2);
@@ -334,7 +328,7 @@ TEST_F(ProcessTargetTest, NoOrphansWhenRollguardIsKilled) {
   struct Unset {
     ~Unset() { ::prctl(PR_SET_CHILD_SUBREAPER, 0); }
   } unset;
-  const std::string first = std::to_string(port_block().first);
+  const std::string first = std::to_string(port_block(8).first);
   ::setenv("ROLLGUARD_ORPHAN_HELPER_PORT", first.c_str(), 1);
   ChildProcess helper;
   const std::string error =

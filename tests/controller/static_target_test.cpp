@@ -47,21 +47,21 @@ TEST_P(StaticTargetTest, Reports) {
   }
 }
 
-const std::vector<std::string> kStable{"10.0.0.5:8080", "10.0.0.6:8080"};
-const std::vector<std::string> kCanary{"10.0.0.9:8080"};
+const std::vector<std::string> kStableEndpoints{"10.0.0.5:8080", "10.0.0.6:8080"};
+const std::vector<std::string> kCanaryEndpoints{"10.0.0.9:8080"};
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, StaticTargetTest,
     ::testing::Values(
         StaticCase{"ReadyAtOnceWithItsEndpoints",
                    {{Role::Stable, "1.0.0", 2}, {Role::Canary, "2.0.0", 2}},
-                   {{Role::Stable, 2, kStable, ""}, {Role::Canary, 2, kCanary, ""}}},
+                   {{Role::Stable, 2, kStableEndpoints, ""}, {Role::Canary, 2, kCanaryEndpoints, ""}}},
         StaticCase{"TheSameRequestTwiceReportsOnce",
                    {{Role::Canary, "2.0.0", 1}, {Role::Canary, "2.0.0", 1}},
-                   {{Role::Canary, 1, kCanary, ""}}},
+                   {{Role::Canary, 1, kCanaryEndpoints, ""}}},
         StaticCase{"ZeroIsNone",
                    {{Role::Canary, "2.0.0", 1}, {Role::Canary, "2.0.0", 0}},
-                   {{Role::Canary, 1, kCanary, ""}, {Role::Canary, 0, {}, ""}}},
+                   {{Role::Canary, 1, kCanaryEndpoints, ""}, {Role::Canary, 0, {}, ""}}},
         StaticCase{"ZeroWhenAlreadyDownSaysNothing", {{Role::Canary, "2.0.0", 0}}, {}},
         StaticCase{"ARoleWithoutEndpointsFails",
                    {{Role::Baseline, "1.0.0", 1}},

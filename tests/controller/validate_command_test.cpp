@@ -1,6 +1,5 @@
 // `rollguard validate` as a user runs it: the real binary, real files, exit codes and output.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +9,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "support/shell_command.hpp"
 
 namespace rollguard {
 namespace {
@@ -57,10 +58,7 @@ spec:
   traffic: {rps: 100}
 )";
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;
-};
+using testing::CommandRun;
 
 class ValidateCommand : public ::testing::Test {
  protected:
@@ -81,17 +79,8 @@ class ValidateCommand : public ::testing::Test {
 
   // Runs the binary in the temporary directory, so that files are named as a user types them.
   CommandRun run(const std::string& args) {
-    const std::string command =
-        "cd '" + dir_.string() + "' && '" + ROLLGUARD_BINARY + "' validate " + args + " 2>&1";
-    CommandRun result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-    const int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+    return testing::run_shell("cd '" + dir_.string() + "' && '" + ROLLGUARD_BINARY +
+                              "' validate " + args + " 2>&1");
   }
 
   static std::vector<std::string> lines(const std::string& text) {

@@ -47,7 +47,7 @@ TEST_P(HttpClientFailure, ReportsTheFailureAsData) {
   EXPECT_FALSE(r.ok());
 }
 
-Route behaving(Behaviour b, Duration delay = {}) {
+Route late_peer(Behaviour b, Duration delay = {}) {
   Route r;
   r.behaviour = b;
   r.reply = {200, "late", {}};
@@ -57,10 +57,10 @@ Route behaving(Behaviour b, Duration delay = {}) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, HttpClientFailure,
-    ::testing::Values(FailureCase{"Hang", behaving(Behaviour::Hang), "timed out after 200ms"},
-                      FailureCase{"Slow", behaving(Behaviour::Slow, 30s), "timed out after 200ms"},
-                      FailureCase{"Reset", behaving(Behaviour::Reset), "connection reset by peer"},
-                      FailureCase{"Garbage", behaving(Behaviour::Garbage),
+    ::testing::Values(FailureCase{"Hang", late_peer(Behaviour::Hang), "timed out after 200ms"},
+                      FailureCase{"Slow", late_peer(Behaviour::Slow, 30s), "timed out after 200ms"},
+                      FailureCase{"Reset", late_peer(Behaviour::Reset), "connection reset by peer"},
+                      FailureCase{"Garbage", late_peer(Behaviour::Garbage),
                                   "malformed response: bad version"}),
     [](const auto& info) { return info.param.name; });
 
@@ -168,7 +168,7 @@ TEST(HttpClient, ReusesOneKeepAliveConnectionForSequentialRequests) {
 
 TEST(HttpClient, ReconnectsWhenThePeerClosedAfterEachResponse) {
   TestHttpServer server;
-  server.route("/once", behaving(Behaviour::CloseAfterResponse));
+  server.route("/once", late_peer(Behaviour::CloseAfterResponse));
   boost::asio::io_context io;
   HttpClient client(io.get_executor());
   int remaining = 20;

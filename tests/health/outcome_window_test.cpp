@@ -10,7 +10,7 @@
 namespace rollguard {
 namespace {
 
-const TimePoint kT0 = TimePoint{} + 1000h;  // far from the epoch: bucket maths on big numbers
+const TimePoint kWindowStart = TimePoint{} + 1000h;  // far from the epoch: bucket maths on big numbers
 
 RequestOutcome ok(Role role, TimePoint at, Duration latency = 20ms) {
   return RequestOutcome{role, at, 200, latency, false};
@@ -31,7 +31,7 @@ void spread(OutcomeWindow& w, int n, TimePoint start, Duration every, Make make)
 struct RateCase {
   const char* name;
   std::function<void(OutcomeWindow&)> fill;
-  Duration end_offset;  // from kT0
+  Duration end_offset;  // from kWindowStart
   Duration window;
   std::int64_t requests;
   std::int64_t failures;
@@ -51,7 +51,7 @@ TEST_P(WindowRates, CountsAndRates) {
   const RateCase& c = GetParam();
   OutcomeWindow w({.bucket = 1s, .horizon = 60s});
   c.fill(w);
-  VirtualClock clock(kT0 + c.end_offset);
+  VirtualClock clock(kWindowStart + c.end_offset);
   const WindowStats s = w.stats(Role::Canary, clock.now(), c.window);
   EXPECT_EQ(s.requests, c.requests);
   EXPECT_EQ(s.failures, c.failures);
@@ -70,100 +70,107 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         RateCase{"all_ok",
                  [](OutcomeWindow& w) {
-                   spread(w, 100, kT0, 100ms, [](TimePoint t) { return ok(Role::Canary, t); });
+                   spread(w, 100, kWindowStart, 100ms, [](TimePoint t) { return ok(Role::Canary, t); });
                  },
                  10s, 10s, 100, 0, 0, 0.0, 10.0, 10s},
         RateCase{"five_hundreds_are_errors",
                  [](OutcomeWindow& w) {
-                   spread(w, 80, kT0, 100ms, [](TimePoint t) { return ok(Role::Canary, t); });
-                   spread(w, 20, kT0 + 50ms, 400ms,
+                   spread(w, 80, kWindowStart, 100ms, [](TimePoint t) { return ok(Role::Canary, t); });
+                   spread(w, 20, kWindowStart + 50ms, 400ms,
                           [](TimePoint t) { return status(Role::Canary, t, 503); });
                  },
                  10s, 10s, 100, 20, 0, 0.2, 10.0, 10s},
         RateCase{"four_hundreds_are_not_errors",
                  [](OutcomeWindow& w) {
-                   spread(w, 50, kT0, 200ms,
+                   spread(w, 50, kWindowStart, 200ms,
                           [](TimePoint t) { return status(Role::Canary, t, 404); });
                  },
                  10s, 10s, 50, 0, 0, 0.0, 5.0, 10s},
         RateCase{"connection_errors_are_errors",
                  [](OutcomeWindow& w) {
-                   spread(w, 90, kT0, 100ms, [](TimePoint t) { return ok(Role::Canary, t); });
-                   spread(w, 10, kT0, 1s, [](TimePoint t) { return refused(Role::Canary, t); });
+                   spread(w, 90, kWindowStart, 100ms, [](TimePoint t) { return ok(Role::Canary, t); });
+                   spread(w, 10, kWindowStart, 1s, [](TimePoint t) { return refused(Role::Canary, t); });
                  },
                  10s, 10s, 100, 10, 10, 0.1, 10.0, 10s},
         RateCase{"no_response_is_an_error",
                  [](OutcomeWindow& w) {
-                   spread(w, 3, kT0, 1s, [](TimePoint t) { return status(Role::Canary, t, 0); });
-                   spread(w, 1, kT0, 1s, [](TimePoint t) { return ok(Role::Canary, t); });
+                   spread(w, 3, kWindowStart, 1s, [](TimePoint t) { return status(Role::Canary, t, 0); });
+                   spread(w, 1, kWindowStart, 1s, [](TimePoint t) { return ok(Role::Canary, t); });
                  },
                  10s, 10s, 4, 3, 0, 0.75, 0.4, 10s},
         RateCase{"other_roles_do_not_count",
                  [](OutcomeWindow& w) {
-                   spread(w, 40, kT0, 250ms, [](TimePoint t) { return refused(Role::Stable, t); });
-                   spread(w, 40, kT0, 250ms, [](TimePoint t) { return ok(Role::Baseline, t); });
+                   spread(w, 40, kWindowStart, 250ms, [](TimePoint t) { return refused(Role::Stable, t); });
+                   spread(w, 40, kWindowStart, 250ms, [](TimePoint t) { return ok(Role::Baseline, t); });
                  },
                  10s, 10s, 0, 0, 0, NAN, 0.0, 10s},
         RateCase{"older_than_window_left_out",
                  [](OutcomeWindow& w) {
-                   spread(w, 200, kT0, 100ms, [](TimePoint t) {
-                     return t < kT0 + 10s ? status(Role::Canary, t, 500) : ok(Role::Canary, t);
+                   spread(w, 200, kWindowStart, 100ms, [](TimePoint t) {
+                     return t < kWindowStart + 10s ? status(Role::Canary, t, 500) : ok(Role::Canary, t);
                    });
                  },
                  20s, 10s, 100, 0, 0, 0.0, 10.0, 10s},
-        // end 10.5 s, window 5 s: whole buckets from 6 s, so [6 s, 10.5 s) = 4.5 s, 45 requests.
-        RateCase{"window_start_rounds_up_to_a_bucket",
+        // end 10.5 s, window 5 s: from the bucket holding 5.5 s, so [5 s, 10.5 s) = 5.5 s.
+        RateCase{"window_start_rounds_down_to_a_bucket",
                  [](OutcomeWindow& w) {
-                   spread(w, 105, kT0, 100ms, [](TimePoint t) { return ok(Role::Canary, t); });
+                   spread(w, 105, kWindowStart, 100ms, [](TimePoint t) { return ok(Role::Canary, t); });
                  },
-                 10500ms, 5s, 45, 0, 0, 0.0, 10.0, 4500ms},
+                 10500ms, 5s, 55, 0, 0, 0.0, 10.0, 5500ms},
+        // A window of one bucket ending just past a bucket's start still covers a whole bucket
+        // (rounded up, it would cover 10 ms and one request).
+        RateCase{"one_bucket_window_just_past_a_boundary",
+                 [](OutcomeWindow& w) {
+                   spread(w, 21, kWindowStart, 100ms, [](TimePoint t) { return ok(Role::Canary, t); });
+                 },
+                 2010ms, 1s, 11, 0, 0, 0.0, 11 / 1.01, 1010ms},
         // Outcomes at exactly `end` belong to the next bucket's future: not in the window.
         RateCase{"end_is_exclusive",
                  [](OutcomeWindow& w) {
-                   spread(w, 11, kT0, 1s, [](TimePoint t) { return ok(Role::Canary, t); });
+                   spread(w, 11, kWindowStart, 1s, [](TimePoint t) { return ok(Role::Canary, t); });
                  },
                  10s, 10s, 10, 0, 0, 0.0, 1.0, 10s},
-        // A window shorter than a bucket covers the bucket that holds end - 1 ms.
+        // A window shorter than a bucket covers the buckets holding end - window and end - 1 ms.
         RateCase{"window_below_a_bucket",
                  [](OutcomeWindow& w) {
-                   spread(w, 25, kT0, 100ms, [](TimePoint t) { return ok(Role::Canary, t); });
+                   spread(w, 25, kWindowStart, 100ms, [](TimePoint t) { return ok(Role::Canary, t); });
                  },
                  2500ms, 200ms, 5, 0, 0, 0.0, 10.0, 500ms},
         RateCase{"window_longer_than_horizon_is_clamped",
                  [](OutcomeWindow& w) {
-                   spread(w, 120, kT0, 1s, [](TimePoint t) { return ok(Role::Canary, t); });
+                   spread(w, 120, kWindowStart, 1s, [](TimePoint t) { return ok(Role::Canary, t); });
                  },
                  120s, 10min, 60, 0, 0, 0.0, 1.0, 60s}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(OutcomeWindow, BucketsExpireWhenTheRingMovesOn) {
   OutcomeWindow w({.bucket = 1s, .horizon = 10s});
-  spread(w, 10, kT0, 1s, [](TimePoint t) { return status(Role::Canary, t, 500); });
-  EXPECT_EQ(w.stats(Role::Canary, kT0 + 10s, 10s).failures, 10);
+  spread(w, 10, kWindowStart, 1s, [](TimePoint t) { return status(Role::Canary, t, 500); });
+  EXPECT_EQ(w.stats(Role::Canary, kWindowStart + 10s, 10s).failures, 10);
 
   // 30 s later the ring has recycled those buckets: a long window sees only the new outcome.
-  w.record(ok(Role::Canary, kT0 + 40s));
-  const WindowStats s = w.stats(Role::Canary, kT0 + 41s, 1h);
+  w.record(ok(Role::Canary, kWindowStart + 40s));
+  const WindowStats s = w.stats(Role::Canary, kWindowStart + 41s, 1h);
   EXPECT_EQ(s.requests, 1);
   EXPECT_EQ(s.failures, 0);
   // Asking about the old period now finds nothing rather than the recycled buckets' data.
-  EXPECT_EQ(w.stats(Role::Canary, kT0 + 10s, 10s).requests, 0);
+  EXPECT_EQ(w.stats(Role::Canary, kWindowStart + 10s, 10s).requests, 0);
 
   // An outcome older than the horizon arrives late: dropped and counted, not misfiled.
-  w.record(status(Role::Canary, kT0 + 29s, 500));
+  w.record(status(Role::Canary, kWindowStart + 29s, 500));
   EXPECT_EQ(w.dropped(), 1);
-  EXPECT_EQ(w.stats(Role::Canary, kT0 + 41s, 1h).failures, 0);
+  EXPECT_EQ(w.stats(Role::Canary, kWindowStart + 41s, 1h).failures, 0);
   // A late outcome still inside the horizon is kept.
-  w.record(status(Role::Canary, kT0 + 35s, 500));
+  w.record(status(Role::Canary, kWindowStart + 35s, 500));
   EXPECT_EQ(w.dropped(), 1);
-  EXPECT_EQ(w.stats(Role::Canary, kT0 + 41s, 1h).failures, 1);
+  EXPECT_EQ(w.stats(Role::Canary, kWindowStart + 41s, 1h).failures, 1);
 }
 
 TEST(OutcomeWindow, QuantilesCoverResponsesOnly) {
   OutcomeWindow w;
-  for (int i = 1; i <= 100; ++i) w.record(ok(Role::Canary, kT0 + 10ms * i, Duration{i}));
-  for (int i = 0; i < 50; ++i) w.record(refused(Role::Canary, kT0 + 10ms * i));
-  const WindowStats s = w.stats(Role::Canary, kT0 + 2s, 1min);
+  for (int i = 1; i <= 100; ++i) w.record(ok(Role::Canary, kWindowStart + 10ms * i, Duration{i}));
+  for (int i = 0; i < 50; ++i) w.record(refused(Role::Canary, kWindowStart + 10ms * i));
+  const WindowStats s = w.stats(Role::Canary, kWindowStart + 2s, 1min);
   EXPECT_EQ(s.requests, 150);
   EXPECT_EQ(s.latency.count(), 100u);
   EXPECT_EQ(s.latency.quantile(0.5), 50);
@@ -175,12 +182,12 @@ TEST(OutcomeWindow, BatchesPerBucketForTheSequentialJudge) {
   OutcomeWindow w;
   for (int second = 0; second < 5; ++second)
     for (int i = 0; i < 10; ++i)
-      w.record(i < second ? status(Role::Canary, kT0 + 1s * second + 10ms * i, 502)
-                          : ok(Role::Canary, kT0 + 1s * second + 10ms * i));
+      w.record(i < second ? status(Role::Canary, kWindowStart + 1s * second + 10ms * i, 502)
+                          : ok(Role::Canary, kWindowStart + 1s * second + 10ms * i));
   const std::vector<OutcomeBatch> expected{
-      {kT0 + 1s, 10, 1}, {kT0 + 2s, 10, 2}, {kT0 + 3s, 10, 3}, {kT0 + 4s, 10, 4}};
-  EXPECT_EQ(w.batches(Role::Canary, kT0 + 5s, 4s), expected);
-  EXPECT_TRUE(w.batches(Role::Stable, kT0 + 5s, 4s).empty());
+      {kWindowStart + 1s, 10, 1}, {kWindowStart + 2s, 10, 2}, {kWindowStart + 3s, 10, 3}, {kWindowStart + 4s, 10, 4}};
+  EXPECT_EQ(w.batches(Role::Canary, kWindowStart + 5s, 4s), expected);
+  EXPECT_TRUE(w.batches(Role::Stable, kWindowStart + 5s, 4s).empty());
 }
 
 TEST(OutcomeWindow, IntervalSamplesForMannWhitney) {
@@ -189,34 +196,34 @@ TEST(OutcomeWindow, IntervalSamplesForMannWhitney) {
   // take 10*(s+1) ms.
   for (int s = 0; s < 6; ++s)
     for (int i = 0; i < 10; ++i)
-      w.record(i < s ? refused(Role::Canary, kT0 + 1s * s + 10ms * i)
-                     : ok(Role::Canary, kT0 + 1s * s + 10ms * i, Duration{10 * (s + 1)}));
+      w.record(i < s ? refused(Role::Canary, kWindowStart + 1s * s + 10ms * i)
+                     : ok(Role::Canary, kWindowStart + 1s * s + 10ms * i, Duration{10 * (s + 1)}));
   // Second 6 is empty; then one more second.
-  for (int i = 0; i < 10; ++i) w.record(ok(Role::Canary, kT0 + 7s + 10ms * i, 5ms));
+  for (int i = 0; i < 10; ++i) w.record(ok(Role::Canary, kWindowStart + 7s + 10ms * i, 5ms));
 
-  EXPECT_EQ(w.interval_samples(Role::Canary, BuiltinQuery::ErrorRate, kT0 + 8s, 8s, 1s),
+  EXPECT_EQ(w.interval_samples(Role::Canary, BuiltinQuery::ErrorRate, kWindowStart + 8s, 8s, 1s),
             (std::vector<double>{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0}));
-  EXPECT_EQ(w.interval_samples(Role::Canary, BuiltinQuery::ErrorRate, kT0 + 8s, 8s, 2s),
+  EXPECT_EQ(w.interval_samples(Role::Canary, BuiltinQuery::ErrorRate, kWindowStart + 8s, 8s, 2s),
             (std::vector<double>{0.05, 0.25, 0.45, 0}));
-  EXPECT_EQ(w.interval_samples(Role::Canary, BuiltinQuery::RequestRate, kT0 + 8s, 8s, 2s),
+  EXPECT_EQ(w.interval_samples(Role::Canary, BuiltinQuery::RequestRate, kWindowStart + 8s, 8s, 2s),
             (std::vector<double>{10, 10, 10, 5}));
-  EXPECT_EQ(w.interval_samples(Role::Canary, BuiltinQuery::LatencyP50, kT0 + 8s, 8s, 1s),
+  EXPECT_EQ(w.interval_samples(Role::Canary, BuiltinQuery::LatencyP50, kWindowStart + 8s, 8s, 1s),
             (std::vector<double>{10, 20, 30, 40, 50, 60, 5}));
   EXPECT_TRUE(
-      w.interval_samples(Role::Baseline, BuiltinQuery::ErrorRate, kT0 + 8s, 8s, 1s).empty());
+      w.interval_samples(Role::Baseline, BuiltinQuery::ErrorRate, kWindowStart + 8s, 8s, 1s).empty());
 }
 
 TEST(OutcomeWindow, LatencySamplesExpandOrThin) {
   OutcomeWindow w;
-  for (int i = 0; i < 1000; ++i) w.record(ok(Role::Baseline, kT0 + 1ms * i, Duration{i % 100}));
-  const auto all = w.latency_samples(Role::Baseline, kT0 + 1s, 1s, 5000);
+  for (int i = 0; i < 1000; ++i) w.record(ok(Role::Baseline, kWindowStart + 1ms * i, Duration{i % 100}));
+  const auto all = w.latency_samples(Role::Baseline, kWindowStart + 1s, 1s, 5000);
   ASSERT_EQ(all.size(), 1000u);
   EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
   EXPECT_EQ(all.front(), 0);
   EXPECT_EQ(all.back(), 99);
   EXPECT_EQ(std::count(all.begin(), all.end(), 42.0), 10);
 
-  const auto thin = w.latency_samples(Role::Baseline, kT0 + 1s, 1s, 100);
+  const auto thin = w.latency_samples(Role::Baseline, kWindowStart + 1s, 1s, 100);
   ASSERT_EQ(thin.size(), 100u);
   EXPECT_TRUE(std::is_sorted(thin.begin(), thin.end()));
   for (std::size_t j = 0; j < thin.size(); ++j) EXPECT_EQ(thin[j], static_cast<double>(j)) << j;
@@ -231,7 +238,7 @@ TEST(OutcomeWindow, ConcurrentRecordersLoseNothing) {
     threads.emplace_back([&w, t] {
       for (int i = 0; i < kPerThread; ++i) {
         const Role role = kRoles[static_cast<std::size_t>(i % 3)];
-        const TimePoint at = kT0 + Duration{(i * 7 + t * 13) % 30'000};
+        const TimePoint at = kWindowStart + Duration{(i * 7 + t * 13) % 30'000};
         w.record(i % 10 == 0 ? status(role, at, 500) : ok(role, at, Duration{i % 300}));
       }
     });
@@ -245,7 +252,7 @@ TEST(OutcomeWindow, ConcurrentRecordersLoseNothing) {
       requests += kThreads;
       if (i % 10 == 0) failures += kThreads;
     }
-    const WindowStats s = w.stats(role, kT0 + 30s, 30s);
+    const WindowStats s = w.stats(role, kWindowStart + 30s, 30s);
     EXPECT_EQ(s.requests, requests) << to_string(role);
     EXPECT_EQ(s.failures, failures) << to_string(role);
     EXPECT_EQ(s.latency.count(), static_cast<std::uint64_t>(requests));  // 5xx are responses

@@ -31,7 +31,7 @@ Route answering(int status, std::string body) {
   return r;
 }
 
-Route behaving(Behaviour b) {
+Route probe_peer(Behaviour b) {
   Route r;
   r.behaviour = b;
   r.reply = {200, "ok", {}};
@@ -100,13 +100,13 @@ INSTANTIATE_TEST_SUITE_P(
                  "body does not contain \"healthy\": {\"status\":\"degraded\"} "},
         HttpCase{"MethodAndHeadersAreSent", needs_header("x-probe"), with_header(http_check()),
                  true, ""},
-        HttpCase{"HungPeer", behaving(Behaviour::Hang), http_check(), false,
+        HttpCase{"HungPeer", probe_peer(Behaviour::Hang), http_check(), false,
                  "timed out after 200ms"},
-        HttpCase{"SlowPeer", behaving(Behaviour::Slow), http_check(), false,
+        HttpCase{"SlowPeer", probe_peer(Behaviour::Slow), http_check(), false,
                  "timed out after 200ms"},
-        HttpCase{"Reset", behaving(Behaviour::Reset), http_check(), false,
+        HttpCase{"Reset", probe_peer(Behaviour::Reset), http_check(), false,
                  "connection reset by peer"},
-        HttpCase{"Garbage", behaving(Behaviour::Garbage), http_check(), false,
+        HttpCase{"Garbage", probe_peer(Behaviour::Garbage), http_check(), false,
                  "malformed response: bad version"}),
     [](const auto& info) { return info.param.name; });
 
@@ -141,7 +141,7 @@ TEST(HttpProbe, ManyProbesShareOneKeepAliveConnection) {
 // on the same single-threaded io_context finish while it is still waiting.
 TEST(HttpProbe, HungPeerDoesNotDelayOthers) {
   TestHttpServer hung, healthy;
-  hung.route("/probe", behaving(Behaviour::Hang));
+  hung.route("/probe", probe_peer(Behaviour::Hang));
   healthy.answer("/probe", 200, "ok");
   boost::asio::io_context io;
   NetworkProber prober(io.get_executor());

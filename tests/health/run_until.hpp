@@ -21,12 +21,14 @@ T run_until_done(boost::asio::io_context& io,
   return std::move(*out);
 }
 
+// Polls a condition that another thread makes true; false after a generous deadline (a test
+// waits that long only when it is about to fail).
 inline bool eventually(const std::function<bool()>& condition,
-                       std::chrono::milliseconds deadline = std::chrono::seconds(10)) {
+                       std::chrono::milliseconds deadline = std::chrono::seconds(30)) {
   auto until = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < until) {
     if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return condition();
 }

@@ -8,13 +8,13 @@
 namespace rollguard {
 namespace {
 
-struct TemplateCase {
+struct HelperTemplateCase {
   std::string name;
   Argv argv;
   Argv expected;
 };
 
-class RenderArgv : public ::testing::TestWithParam<TemplateCase> {};
+class RenderArgv : public ::testing::TestWithParam<HelperTemplateCase> {};
 
 TEST_P(RenderArgv, SubstitutesPerArgument) {
   std::map<std::string, std::string> vars{
@@ -25,13 +25,13 @@ TEST_P(RenderArgv, SubstitutesPerArgument) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, RenderArgv,
     ::testing::Values(
-        TemplateCase{"Plain", {"app", "--flag"}, {"app", "--flag"}},
-        TemplateCase{"Whole", {"--port", "{{port}}"}, {"--port", "20001"}},
-        TemplateCase{"Embedded", {"--addr=127.0.0.1:{{port}}"}, {"--addr=127.0.0.1:20001"}},
-        TemplateCase{"Several", {"{{role}}-{{version}}"}, {"canary-1.5.0"}},
-        TemplateCase{"ValueStaysOneArgument", {"{{name}}"}, {"a b; rm -rf /"}},
-        TemplateCase{"UnknownLeftLiteral", {"{{nope}}", "x{{port}}"}, {"{{nope}}", "x20001"}},
-        TemplateCase{"Unclosed", {"{{port"}, {"{{port"}}),
+        HelperTemplateCase{"Plain", {"app", "--flag"}, {"app", "--flag"}},
+        HelperTemplateCase{"Whole", {"--port", "{{port}}"}, {"--port", "20001"}},
+        HelperTemplateCase{"Embedded", {"--addr=127.0.0.1:{{port}}"}, {"--addr=127.0.0.1:20001"}},
+        HelperTemplateCase{"Several", {"{{role}}-{{version}}"}, {"canary-1.5.0"}},
+        HelperTemplateCase{"ValueStaysOneArgument", {"{{name}}"}, {"a b; rm -rf /"}},
+        HelperTemplateCase{"UnknownLeftLiteral", {"{{nope}}", "x{{port}}"}, {"{{nope}}", "x20001"}},
+        HelperTemplateCase{"Unclosed", {"{{port"}, {"{{port"}}),
     [](const auto& info) { return info.param.name; });
 
 struct EndpointCase {

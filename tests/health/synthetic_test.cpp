@@ -116,18 +116,18 @@ TEST(Synthetic, CartFlowWithCaptureThroughThePreviewRoute) {
   for (auto& req : seen) EXPECT_EQ(req.headers["x-rollguard-preview"], "1");
 }
 
-struct FailureCase {
+struct SyntheticFailureCase {
   std::string name;
   std::vector<SyntheticStepSpec> steps;
   std::string reason;
   Duration timeout = 2s;
 };
 
-void PrintTo(const FailureCase& c, std::ostream* os) {
+void PrintTo(const SyntheticFailureCase& c, std::ostream* os) {
   *os << c.name;
 }
 
-class SyntheticFailure : public ::testing::TestWithParam<FailureCase> {};
+class SyntheticFailure : public ::testing::TestWithParam<SyntheticFailureCase> {};
 
 TEST_P(SyntheticFailure, ReasonNamesStepExpectationAndAnswer) {
   TestHttpServer server;
@@ -147,7 +147,7 @@ SyntheticStepSpec with(SyntheticStepSpec s, const std::function<void(SyntheticSt
 
 const auto kCaptureId = [](SyntheticStepSpec& s) { s.capture["cartId"] = "$.id"; };
 
-std::vector<FailureCase> failure_cases() {
+std::vector<SyntheticFailureCase> failure_cases() {
   return {
       {"WrongStatusAfterCapture",
        {with(post_cart({{"sku", "A1"}}), kCaptureId),

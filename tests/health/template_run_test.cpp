@@ -35,7 +35,7 @@ Measurement at_due(const TemplateRun& run, Verdict v) {
   return m;
 }
 
-struct Case {
+struct TemplateRunCase {
   std::string name;
   AnalysisTemplate spec;
   std::string verdicts;  // S F I E, one measurement each, taken when due
@@ -44,7 +44,7 @@ struct Case {
   std::string explanation;
 };
 
-void PrintTo(const Case& c, std::ostream* os) {
+void PrintTo(const TemplateRunCase& c, std::ostream* os) {
   *os << c.name;
 }
 
@@ -55,10 +55,10 @@ AnalysisTemplate with_limits(AnalysisTemplate t, int failures, int inconclusive,
   return t;
 }
 
-class TemplateRuns : public ::testing::TestWithParam<Case> {};
+class TemplateRuns : public ::testing::TestWithParam<TemplateRunCase> {};
 
 TEST_P(TemplateRuns, FollowTheTemplateSemantics) {
-  const Case& c = GetParam();
+  const TemplateRunCase& c = GetParam();
   TemplateRun run = run_of(c.spec);
   for (char v : c.verdicts) {
     ASSERT_TRUE(run.next_due().has_value()) << "a measurement was due";
@@ -76,28 +76,28 @@ TEST_P(TemplateRuns, FollowTheTemplateSemantics) {
 INSTANTIATE_TEST_SUITE_P(
     Semantics, TemplateRuns,
     ::testing::Values(
-        Case{"CountOfSuccesses", tmpl(3, 10s), "SSS", false, Verdict::Successful,
+        TemplateRunCase{"CountOfSuccesses", tmpl(3, 10s), "SSS", false, Verdict::Successful,
              "errors: error_rate Successful; 3 successful measurements of 3"},
-        Case{"StillRunning", tmpl(3, 10s), "SS", false, std::nullopt, "(2 of 3 measurements)"},
-        Case{"OneFailureOverLimitZero", tmpl(6, 10s), "SF", false, Verdict::Failed,
+        TemplateRunCase{"StillRunning", tmpl(3, 10s), "SS", false, std::nullopt, "(2 of 3 measurements)"},
+        TemplateRunCase{"OneFailureOverLimitZero", tmpl(6, 10s), "SF", false, Verdict::Failed,
              "error_rate Failed; 1 failure > failureLimit 0"},
-        Case{"FailureWithinTheLimit", with_limits(tmpl(3, 10s), 1, 0, 4), "SFS", false,
+        TemplateRunCase{"FailureWithinTheLimit", with_limits(tmpl(3, 10s), 1, 0, 4), "SFS", false,
              Verdict::Successful, "2 successful measurements of 3"},
-        Case{"InconclusiveOverTheLimit", tmpl(3, 10s), "I", false, Verdict::Inconclusive,
+        TemplateRunCase{"InconclusiveOverTheLimit", tmpl(3, 10s), "I", false, Verdict::Inconclusive,
              "1 inconclusive > inconclusiveLimit 0"},
-        Case{"ErrorsMustBeConsecutive", with_limits(tmpl(6, 10s), 0, 0, 2), "EESEE", false,
+        TemplateRunCase{"ErrorsMustBeConsecutive", with_limits(tmpl(6, 10s), 0, 0, 2), "EESEE", false,
              std::nullopt, "5 of 6"},
-        Case{"ConsecutiveErrorsOverTheLimit", with_limits(tmpl(6, 10s), 0, 0, 2), "SEEE", false,
+        TemplateRunCase{"ConsecutiveErrorsOverTheLimit", with_limits(tmpl(6, 10s), 0, 0, 2), "SEEE", false,
              Verdict::Error, "3 consecutive errors > consecutiveErrorLimit 2"},
-        Case{"OnlyErrorsIsNeverASuccess", with_limits(tmpl(2, 10s), 0, 0, 4), "EE", false,
+        TemplateRunCase{"OnlyErrorsIsNeverASuccess", with_limits(tmpl(2, 10s), 0, 0, 4), "EE", false,
              Verdict::Error, "no successful measurement"},
-        Case{"NoCountNoIntervalIsOneMeasurement", tmpl(std::nullopt, std::nullopt), "S", false,
+        TemplateRunCase{"NoCountNoIntervalIsOneMeasurement", tmpl(std::nullopt, std::nullopt), "S", false,
              Verdict::Successful, "1 successful measurement of 1"},
-        Case{"UntilTheEnd", tmpl(std::nullopt, 10s), "SSSS", true, Verdict::Successful,
+        TemplateRunCase{"UntilTheEnd", tmpl(std::nullopt, 10s), "SSSS", true, Verdict::Successful,
              "4 successful measurements of 4"},
-        Case{"EndWithoutAnyMeasurement", tmpl(std::nullopt, 10s), "", true, Verdict::Inconclusive,
+        TemplateRunCase{"EndWithoutAnyMeasurement", tmpl(std::nullopt, 10s), "", true, Verdict::Inconclusive,
              "no measurement before the step ended"},
-        Case{"EndBeforeTheCount", tmpl(6, 10s), "SS", true, Verdict::Inconclusive,
+        TemplateRunCase{"EndBeforeTheCount", tmpl(6, 10s), "SS", true, Verdict::Inconclusive,
              "only 2 of 6 measurements before the step ended"}),
     [](const auto& info) { return info.param.name; });
 

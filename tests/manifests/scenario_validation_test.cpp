@@ -46,7 +46,7 @@ spec:
   seed: 42
 )";
 
-struct BadCase {
+struct ScenarioBadCase {
   const char* name;
   std::vector<Edit> edits;
   std::string path;
@@ -54,10 +54,10 @@ struct BadCase {
   std::string hint;
 };
 
-class ScenarioRejects : public ::testing::TestWithParam<BadCase> {};
+class ScenarioRejects : public ::testing::TestWithParam<ScenarioBadCase> {};
 
 TEST_P(ScenarioRejects, WithPathPositionAndMessage) {
-  const BadCase& c = GetParam();
+  const ScenarioBadCase& c = GetParam();
   const auto marked = take_marker(apply_edits(kScenario, c.edits));
   const Parsed<ScenarioSpec> parsed = parse_scenario_text(marked.text, Format::Yaml, "s.yaml");
   ASSERT_EQ(parsed.diagnostics.size(), 1u) << dump(parsed.diagnostics);
@@ -72,74 +72,74 @@ TEST_P(ScenarioRejects, WithPathPositionAndMessage) {
 INSTANTIATE_TEST_SUITE_P(
     Rules, ScenarioRejects,
     ::testing::Values(
-        BadCase{"InlineRolloutErrorsArePrefixed",
+        ScenarioBadCase{"InlineRolloutErrorsArePrefixed",
                 {{"[{setWeight: 50}]", "[{@@setWeigth: 50}]"}},
                 "spec.rollout.spec.strategy.canary.steps[0]",
                 "unknown key \"setWeigth\"",
                 "did you mean \"setWeight\"?"},
-        BadCase{"ErrorRateAboveOne",
+        ScenarioBadCase{"ErrorRateAboveOne",
                 {{"{at: 2m, errorRate: 0.20}", "{at: 2m, errorRate: @@20}"}},
                 "spec.versions.canary.faults[0].errorRate",
                 "must be between 0 and 1, got 20",
                 ""},
-        BadCase{"FaultThatChangesNothing",
+        ScenarioBadCase{"FaultThatChangesNothing",
                 {{"{at: 20m, crash: true}", "@@{at: 20m}"}},
                 "spec.versions.canary.faults[1]",
                 "a fault changes nothing",
                 ""},
-        BadCase{"RatesOutOfOrder",
+        ScenarioBadCase{"RatesOutOfOrder",
                 {{"{at: 10m, rps: 900}", "{at: @@0s, rps: 900}"}},
                 "spec.traffic[1].at",
                 "must come after the previous entry's at",
                 ""},
-        BadCase{"FirstRateNotAtZero",
+        ScenarioBadCase{"FirstRateNotAtZero",
                 {{"{at: 0s, rps: 500}", "{at: @@1m, rps: 500}"}},
                 "spec.traffic[0].at",
                 "the first rate must start at 0s",
                 ""},
-        BadCase{"TrafficAsANumber",
+        ScenarioBadCase{"TrafficAsANumber",
                 {{"  traffic:\n    - {at: 0s, rps: 500}\n    - {at: 10m, rps: 900}\n",
                   "  traffic: @@500\n"}},
                 "spec.traffic",
                 "expected {rps: N} or a list of {at: DURATION, rps: N}, got the number 500",
                 ""},
-        BadCase{"NegativeRps",
+        ScenarioBadCase{"NegativeRps",
                 {{"  traffic:\n    - {at: 0s, rps: 500}\n    - {at: 10m, rps: 900}\n",
                   "  traffic: {rps: @@-5}\n"}},
                 "spec.traffic.rps",
                 "must be between 0 and 1e+07, got -5",
                 ""},
-        BadCase{"P50AboveP99",
+        ScenarioBadCase{"P50AboveP99",
                 {{"{p50: 40ms, p99: 180ms}", "@@{p50: 400ms, p99: 180ms}"}},
                 "spec.versions.stable.latency",
                 "p50 400ms is above p99 180ms",
                 "the 50th percentile cannot be slower than the 99th"},
-        BadCase{"ZeroRuns",
+        ScenarioBadCase{"ZeroRuns",
                 {{"runs: 10", "runs: @@0"}},
                 "spec.runs",
                 "must be between 1 and 100000",
                 ""},
-        BadCase{"NegativeSeed",
+        ScenarioBadCase{"NegativeSeed",
                 {{"seed: 42", "seed: @@-1"}},
                 "spec.seed",
                 "expected a whole number",
                 ""},
-        BadCase{"NoiseAboveOne",
+        ScenarioBadCase{"NoiseAboveOne",
                 {{"metricNoise: 0.05", "metricNoise: @@2"}},
                 "spec.metricNoise",
                 "must be between 0 and 1",
                 ""},
-        BadCase{"DurationBareNumber",
+        ScenarioBadCase{"DurationBareNumber",
                 {{"duration: 2h", "duration: @@7200"}},
                 "spec.duration",
                 "expected a duration like \"30s\", got the number 7200",
                 "a bare number has no unit; write \"7200s\" for seconds"},
-        BadCase{"UnknownVersionsKey",
+        ScenarioBadCase{"UnknownVersionsKey",
                 {{"    canary:\n      errorRate", "    @@canry:\n      errorRate"}},
                 "spec.versions",
                 "unknown key \"canry\"",
                 "did you mean \"canary\"?"},
-        BadCase{
+        ScenarioBadCase{
             "RolloutNeitherPathNorMap",
             {{"  rollout:\n    apiVersion: rollguard.dev/v1\n    kind: Rollout\n    metadata: "
               "{name: app}\n"
@@ -150,7 +150,7 @@ INSTANTIATE_TEST_SUITE_P(
             "spec.rollout",
             "expected a path to a Rollout file or an inline Rollout",
             ""},
-        BadCase{"InlineRolloutWithWrongKind",
+        ScenarioBadCase{"InlineRolloutWithWrongKind",
                 {{"    kind: Rollout", "    kind: @@Scenario"}},
                 "spec.rollout.kind",
                 "expected kind \"Rollout\", got \"Scenario\"",

@@ -13,6 +13,7 @@
 #include "controller/router/builtin_router_server.hpp"
 #include "controller/router/test_backend.hpp"
 #include "controller/router/test_client.hpp"
+#include "tests/health/run_until.hpp"
 
 namespace rollguard::testing {
 
@@ -35,16 +36,6 @@ class CollectingSink final : public OutcomeSink {
   mutable std::mutex mutex_;
   std::vector<RequestOutcome> outcomes_;
 };
-
-// Polls a condition that another thread makes true; fails after a generous deadline.
-inline bool eventually(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
 
 struct RouterHarness {
   explicit RouterHarness(RouterOptions options = {})

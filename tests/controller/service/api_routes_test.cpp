@@ -50,13 +50,13 @@ TEST(ParseTargetTest, DecodesTheQuery) {
   EXPECT_EQ(t.query.at("flag"), "");
 }
 
-struct NameCase {
+struct RouteNameCase {
   std::string name;
   std::string value;
   bool valid;
 };
 
-class RolloutNameTest : public ::testing::TestWithParam<NameCase> {};
+class RolloutNameTest : public ::testing::TestWithParam<RouteNameCase> {};
 
 TEST_P(RolloutNameTest, FollowsTheDnsLabelRule) {
   EXPECT_EQ(valid_rollout_name(GetParam().value), GetParam().valid);
@@ -64,13 +64,13 @@ TEST_P(RolloutNameTest, FollowsTheDnsLabelRule) {
 
 INSTANTIATE_TEST_SUITE_P(
     Names, RolloutNameTest,
-    ::testing::Values(NameCase{"Simple", "checkout", true},
-                      NameCase{"WithDash", "check-out-2", true}, NameCase{"Digits", "1a", true},
-                      NameCase{"Max63", std::string(63, 'a'), true},
-                      NameCase{"Over63", std::string(64, 'a'), false}, NameCase{"Empty", "", false},
-                      NameCase{"Upper", "Checkout", false}, NameCase{"LeadingDash", "-a", false},
-                      NameCase{"TrailingDash", "a-", false}, NameCase{"Dot", "a.b", false},
-                      NameCase{"Underscore", "a_b", false}, NameCase{"Space", "a b", false}),
+    ::testing::Values(RouteNameCase{"Simple", "checkout", true},
+                      RouteNameCase{"WithDash", "check-out-2", true}, RouteNameCase{"Digits", "1a", true},
+                      RouteNameCase{"Max63", std::string(63, 'a'), true},
+                      RouteNameCase{"Over63", std::string(64, 'a'), false}, RouteNameCase{"Empty", "", false},
+                      RouteNameCase{"Upper", "Checkout", false}, RouteNameCase{"LeadingDash", "-a", false},
+                      RouteNameCase{"TrailingDash", "a-", false}, RouteNameCase{"Dot", "a.b", false},
+                      RouteNameCase{"Underscore", "a_b", false}, RouteNameCase{"Space", "a b", false}),
     [](const auto& info) { return info.param.name; });
 
 ApiRouter sample_router() {

@@ -9,6 +9,7 @@
 #include "controller/service/local_rollout_service.hpp"
 #include "manifests/rollout_parser.hpp"
 #include "support/temp_dir.hpp"
+#include "tests/health/run_until.hpp"
 
 namespace rollguard::testing {
 
@@ -40,17 +41,6 @@ inline std::unique_ptr<LocalRolloutService> open_service(const TempDir& dir) {
   auto service = std::get<std::unique_ptr<LocalRolloutService>>(std::move(opened));
   service->adopt();
   return service;
-}
-
-// Polls `condition` until it holds or a generous deadline passes.
-template <class F>
-bool eventually(F condition, std::chrono::seconds within = std::chrono::seconds(30)) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return condition();
 }
 
 inline bool in_phase(const RolloutService& s, const std::string& name, Phase phase) {

@@ -7,21 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "controller/service/webhook_sender.hpp"
+#include "tests/health/run_until.hpp"
 #include "tests/health/test_http_server.hpp"
 #include "tests/support/memory_rollout_service.hpp"
 
 namespace rollguard::testing {
 namespace {
-
-template <class F>
-bool eventually(F&& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
 
 RolloutSpec spec_with_hook(const std::string& url, WebhookFormat format, std::vector<Phase> events,
                            StringMap headers = {}) {

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <boost/asio.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,7 +15,9 @@
 
 #include "controller/live_rollout.hpp"
 #include "controller/simulation/monte_carlo.hpp"
+#include "controller/support/proxy_process.hpp"
 #include "manifests/rollout_parser.hpp"
+#include "support/port_block.hpp"
 #include "support/test_http_client.hpp"
 
 namespace rollguard {
@@ -28,12 +29,6 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 constexpr double kCanaryErrorRate = 0.2;
 constexpr int kLoadThreads = 2;
 constexpr auto kPeriod = std::chrono::milliseconds(20);  // per thread: 100 requests/s in all
-
-std::uint16_t free_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
 
 struct Answer {
   SteadyTime at;
@@ -85,7 +80,7 @@ class PacedLoad {
 };
 
 std::string rollout_yaml(const fs::path& dir, std::uint16_t router_port) {
-  const int first = 43000 + (::getpid() % 500) * 20;
+  const int first = testing::port_block(20).first;
   return R"(apiVersion: rollguard.dev/v1
 kind: Rollout
 metadata: {name: fidelity}
@@ -167,7 +162,7 @@ TEST(FidelityTest, SimulationPredictsTheLiveRollout) {
   fs::create_directories(dir);
   std::ofstream(dir / "1.0.0.ini") << "";
   std::ofstream(dir / "2.0.0.ini") << "error-rate = " << kCanaryErrorRate << "\n";
-  const std::uint16_t router_port = free_port();
+  const std::uint16_t router_port = router_test::free_port();
   Parsed<RolloutSpec> parsed =
       parse_rollout_text(rollout_yaml(dir, router_port), Format::Yaml, "fidelity.yaml");
   ASSERT_TRUE(parsed.ok());

@@ -2,34 +2,23 @@
 // codes (like `run` for one run, 0 for a Monte Carlo, 2 for an invalid scenario) and the JSON
 // summary on the last line.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
+#include "support/shell_command.hpp"
+
 namespace rollguard {
 namespace {
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-};
+using testing::CommandRun;
 
 CommandRun simulate(const std::string& args) {
-  const std::string command = std::string("cd '") + ROLLGUARD_SOURCE_DIR +
-                              "/examples/scenarios' && '" + ROLLGUARD_BINARY + "' simulate " +
-                              args + " 2>&1";
-  CommandRun result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-    result.out.append(buffer, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return testing::run_shell(std::string("cd '") + ROLLGUARD_SOURCE_DIR +
+                            "/examples/scenarios' && '" + ROLLGUARD_BINARY + "' simulate " + args +
+                            " 2>&1");
 }
 
 nlohmann::json last_line(const std::string& text) {
@@ -53,9 +42,9 @@ class SimulateOneRun : public ::testing::TestWithParam<OneRunCase> {};
 TEST_P(SimulateOneRun, ExitsLikeRunWithTheSummaryLast) {
   const OneRunCase& c = GetParam();
   const CommandRun r = simulate(c.args + " -o json");
-  EXPECT_EQ(r.exit_code, c.exit_code) << r.out;
-  const nlohmann::json summary = last_line(r.out);
-  ASSERT_TRUE(summary.is_object()) << r.out;
+  EXPECT_EQ(r.exit_code, c.exit_code) << r.output;
+  const nlohmann::json summary = last_line(r.output);
+  ASSERT_TRUE(summary.is_object()) << r.output;
   EXPECT_EQ(summary["phase"], c.phase);
   for (const char* key :
        {"timeToDetectSeconds", "timeToRestoreSeconds", "faultyRequests", "failedRequests"})
@@ -63,7 +52,7 @@ TEST_P(SimulateOneRun, ExitsLikeRunWithTheSummaryLast) {
   EXPECT_EQ(summary["timeToDetectSeconds"].is_number(), c.detected) << summary.dump();
   EXPECT_EQ(summary["timeToRestoreSeconds"].is_number(), c.detected) << summary.dump();
   // Before the summary, one JSON object per event.
-  std::istringstream in(r.out);
+  std::istringstream in(r.output);
   std::string first;
   std::getline(in, first);
   EXPECT_TRUE(nlohmann::json::parse(first, nullptr, false).contains("event")) << first;
@@ -78,9 +67,9 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(SimulateCommand, MonteCarloSummaryAndExitZero) {
   const CommandRun r = simulate("error-spike.yaml --runs 6 --seed 10 --threads 2 -o json");
-  EXPECT_EQ(r.exit_code, 0) << r.out;
-  const nlohmann::json summary = last_line(r.out);
-  ASSERT_TRUE(summary.is_object()) << r.out;
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const nlohmann::json summary = last_line(r.output);
+  ASSERT_TRUE(summary.is_object()) << r.output;
   EXPECT_EQ(summary["runs"], 6);
   EXPECT_TRUE(summary["phases"].is_object());
   EXPECT_TRUE(summary["rolledBackRate"].is_number());
@@ -91,19 +80,19 @@ TEST(SimulateCommand, MonteCarloSummaryAndExitZero) {
   }
   // The same seeds on one thread: the same summary.
   const CommandRun again = simulate("error-spike.yaml --runs 6 --seed 10 --threads 1 -o json");
-  EXPECT_EQ(last_line(again.out), summary);
+  EXPECT_EQ(last_line(again.output), summary);
 }
 
 TEST(SimulateCommand, TextNamesTheFigures) {
   const CommandRun r = simulate("crash.yaml --runs 1");
-  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.exit_code, 1) << r.output;
   for (const char* words : {"timeline", "time to detect", "time to restore", "faulty requests"})
-    EXPECT_NE(r.out.find(words), std::string::npos) << words << "\n" << r.out;
+    EXPECT_NE(r.output.find(words), std::string::npos) << words << "\n" << r.output;
 }
 
 TEST(SimulateCommand, AnInvalidScenarioExitsTwo) {
   const CommandRun r = simulate("../canary-baseline.yaml");  // a Rollout, not a Scenario
-  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_EQ(simulate("no-such-file.yaml").exit_code, 2);
 }
 

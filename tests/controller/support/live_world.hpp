@@ -16,6 +16,7 @@
 #include "controller/live_rollout.hpp"
 #include "controller/support/proxy_process.hpp"
 #include "manifests/rollout_parser.hpp"
+#include "support/port_block.hpp"
 #include "support/test_http_client.hpp"
 
 namespace rollguard::live_test {
@@ -48,11 +49,9 @@ class Load {
   std::thread thread_;
 };
 
-// The first of 20 ports for this test process's instances: ctest runs each case in its own
-// process, so the pid keeps their ranges apart; below 32768, so that no outgoing connection's
-// ephemeral port lands in them.
+// The first of 20 ports for this test process's instances.
 inline int port_range_start() {
-  return 20000 + static_cast<int>(::getpid() % 600) * 20;
+  return testing::port_block(20).first;
 }
 
 inline RolloutSpec parse_spec(const std::string& yaml) {
