@@ -89,7 +89,7 @@ std::optional<TimePoint> AnalysisRunner::next_due() const {
       const TemplateRun& t = active->run.templates()[i];
       if (!active->pending[i]) earlier(t.next_due());
       // The sequential judge looks at each batch as soon as it is whole.
-      if (env_.outcomes && t.sequential_decision() && !t.verdict())
+      if (env_.outcomes && t.is_sequential() && !t.verdict())
         earlier(active->sequential_fed_until + env_.outcomes->batch());
     }
     earlier(active->request.endsAt);
@@ -230,7 +230,7 @@ void AnalysisRunner::feed_sequential(Active& active, TimePoint now) {
   const Duration span = until - active.sequential_fed_until;
   active.sequential_fed_until = until;
   for (TemplateRun& run : active.run.templates()) {
-    if (!run.sequential_decision()) continue;
+    if (!run.is_sequential()) continue;
     const Role other = *compared_role(run.compiled());
     const auto canary = o.batches(Role::Canary, until, span);
     const auto compared = o.batches(other, until, span);

@@ -28,6 +28,9 @@ class TemplateRun {
   void observe_outcomes(std::int64_t canary_requests, std::int64_t canary_failures,
                         std::int64_t compared_requests, std::int64_t compared_failures,
                         TimePoint at);
+  // Whether the sequential judge watches every request of this template (cheap; the decision
+  // below writes its reason text).
+  bool is_sequential() const { return sequential_.has_value(); }
   std::optional<JudgeResult> sequential_decision() const;
 
   // Time is up (the step ended or the run is stopped): decide with what was measured.

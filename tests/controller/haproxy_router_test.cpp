@@ -77,9 +77,10 @@ struct HaproxyWorld {
   void start() {
     if (auto ok = stable.start({"--version", "1.0.0"}); !ok) return fail(ok.message());
     if (auto ok = canary.start({"--version", "2.0.0"}); !ok) return fail(ok.message());
-    port = router_test::free_port();
-    pool_port = router_test::free_port();
-    api_port = router_test::free_port();
+    const std::vector<std::uint16_t> ports = router_test::free_ports(3);
+    port = ports[0];
+    pool_port = ports[1];
+    api_port = ports[2];
     router_test::write_text(dir.file("haproxy.cfg"), haproxy_config(dir, port, pool_port, api_port,
                                                                     stable.port, canary.port));
     error = haproxy.start({kHaproxy, "-db", "-f", dir.file("haproxy.cfg")}, "haproxy",
@@ -249,11 +250,11 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(HaproxyRouterTest, ReportsAnHaproxyThatHasGoneDown) {
   router_test::ScratchDir dir;
   router_test::ProxyProcess haproxy;
-  const auto port = router_test::free_port();
-  router_test::write_text(
-      dir.file("haproxy.cfg"),
-      haproxy_config(dir, port, router_test::free_port(), router_test::free_port(),
-                     world_->stable.port, world_->canary.port));
+  const std::vector<std::uint16_t> ports = router_test::free_ports(3);
+  const std::uint16_t port = ports[0];
+  router_test::write_text(dir.file("haproxy.cfg"),
+                          haproxy_config(dir, port, ports[1], ports[2], world_->stable.port,
+                                         world_->canary.port));
   ASSERT_EQ(haproxy.start({kHaproxy, "-db", "-f", dir.file("haproxy.cfg")}, "haproxy",
                           dir.file("haproxy.log")),
             "");
