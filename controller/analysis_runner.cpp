@@ -1,5 +1,7 @@
 #include "controller/analysis_runner.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include "health/synthetic.hpp"
 
 namespace rollguard {
@@ -88,9 +90,11 @@ std::optional<TimePoint> AnalysisRunner::next_due() const {
     for (std::size_t i = 0; i < active->run.templates().size(); ++i) {
       const TemplateRun& t = active->run.templates()[i];
       if (!active->pending[i]) earlier(t.next_due());
-      // The sequential judge looks at each batch as soon as it is whole.
+      // The sequential judge looks at each batch that may hold evidence as soon as it is
+      // whole (live: every batch).
       if (env_.outcomes && t.is_sequential() && !t.verdict())
-        earlier(active->sequential_fed_until + env_.outcomes->batch());
+        earlier(env_.outcomes->next_evidence(Role::Canary, *compared_role(t.compiled()),
+                                             active->sequential_fed_until));
     }
     earlier(active->request.endsAt);
   }
@@ -98,20 +102,25 @@ std::optional<TimePoint> AnalysisRunner::next_due() const {
 }
 
 void AnalysisRunner::poll(TimePoint now) {
-  for (const std::string& id : running_ids()) {
-    // A measurement may conclude the run, which removes it: look it up again each time.
-    auto active = [&]() -> Active* {
-      auto it = runs_.find(id);
-      return it == runs_.end() ? nullptr : it->second.get();
-    };
-    if (Active* a = active()) feed_sequential(*a, now);
-    for (std::size_t i = 0; active() && i < active()->run.templates().size(); ++i) {
-      Active& a = *active();
-      auto due = a.run.templates()[i].next_due();
-      if (!a.pending[i] && due && *due <= now) measure(a, i, *due);
+  // The ids first: a measurement's callbacks may start and stop runs. Rarely more than two,
+  // and this runs every second of a simulated hour, so they stay off the heap.
+  boost::container::small_vector<std::string, 4> ids;
+  for (const auto& [id, active] : runs_) ids.push_back(id);
+  for (const std::string& id : ids) {
+    auto it = runs_.find(id);
+    if (it == runs_.end()) continue;
+    Active* a = it->second.get();
+    feed_sequential(*a, now);
+    for (std::size_t i = 0; a && i < a->run.templates().size(); ++i) {
+      auto due = a->run.templates()[i].next_due();
+      if (a->pending[i] || !due || *due > now) continue;
+      measure(*a, i, *due);
+      // It may have concluded the run, which removes it: look it up again.
+      it = runs_.find(id);
+      a = it == runs_.end() ? nullptr : it->second.get();
     }
-    if (Active* a = active(); a && a->request.endsAt && now >= *a->request.endsAt) a->run.end();
-    settle(id);
+    if (a && a->request.endsAt && now >= *a->request.endsAt) a->run.end();
+    if (a) settle(id);
   }
 }
 

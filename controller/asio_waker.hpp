@@ -4,6 +4,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/system_timer.hpp>
 #include <functional>
+#include <memory>
 
 #include "controller/reconciler.hpp"
 
@@ -23,21 +24,30 @@ class AsioWaker final : public Waker {
 
   explicit AsioWaker(boost::asio::any_io_executor executor, LagObserver on_lag = {})
       : timer_(std::move(executor)), on_lag_(std::move(on_lag)) {}
+  ~AsioWaker() override { cancel(); }
 
   void wake_at(TimePoint at, std::function<void()> fn) override {
     timer_.expires_at(at);  // cancels the previous wait
-    // The observer is copied: the handler may run after this waker is gone.
-    timer_.async_wait(
-        [on_lag = on_lag_, at, fn = std::move(fn)](const boost::system::error_code& ec) {
-          if (ec) return;
-          if (on_lag) on_lag(std::max(Duration{0}, SystemClock().now() - at));
-          fn();
-        });
+    // The observer is copied and `armed` shared: the handler may run after this waker is
+    // gone, or be already queued when the wait is cancelled.
+    timer_.async_wait([on_lag = on_lag_, armed = armed_, at,
+                       fn = std::move(fn)](const boost::system::error_code& ec) {
+      if (ec || !*armed) return;
+      if (on_lag) on_lag(std::max(Duration{0}, SystemClock().now() - at));
+      fn();
+    });
+  }
+
+  void cancel() override {
+    *armed_ = false;
+    armed_ = std::make_shared<bool>(true);
+    timer_.cancel();
   }
 
  private:
   boost::asio::system_timer timer_;
   LagObserver on_lag_;
+  std::shared_ptr<bool> armed_ = std::make_shared<bool>(true);
 };
 
 }  // namespace rollguard

@@ -18,16 +18,23 @@ ProbeLoop::~ProbeLoop() {
 void ProbeLoop::watch(Role role, const std::vector<std::string>& endpoints, TimePoint now) {
   std::erase_if(targets_, [&](const auto& entry) {
     const Target& t = entry.second;
-    return t.role == role &&
-           std::find(endpoints.begin(), endpoints.end(), t.endpoint) == endpoints.end();
+    return t.role == role && std::find(endpoints.begin(), endpoints.end(),
+                                       t.request.endpoint) == endpoints.end();
   });
   for (const ProbeSpec& probe : probes_) {
     for (const std::string& endpoint : endpoints) {
-      const Key key{probe.name, endpoint};
-      if (targets_.contains(key)) continue;
-      targets_.emplace(key, Target{&probe, role, endpoint,
-                                   ProbeTracker(probe.name, role, endpoint, probe.failureThreshold),
-                                   now, false, false});
+      // Compared in place: a Key per check would copy both strings at every reconcile.
+      const bool known = std::ranges::any_of(targets_, [&](const auto& entry) {
+        return entry.first.first == probe.name && entry.first.second == endpoint;
+      });
+      if (known) continue;
+      Key key{probe.name, endpoint};
+      ProbeRequest request{
+          probe.check, endpoint, probe.timeout, {{"role", std::string(to_string(role))}}};
+      targets_.emplace(std::move(key),
+                       Target{&probe, role, std::move(request),
+                              ProbeTracker(probe.name, role, endpoint, probe.failureThreshold),
+                              now, ++serials_, false, false});
     }
   }
 }
@@ -44,24 +51,28 @@ void ProbeLoop::poll(TimePoint now) {
     if (t.in_flight || t.reported || t.due > now) continue;
     t.in_flight = true;
     t.due = now + t.probe->interval;
-    ProbeRequest request{
-        t.probe->check, t.endpoint, t.probe->timeout, {{"role", std::string(to_string(t.role))}}};
     auto alive = alive_;
-    prober_.probe(request, [this, alive, key = key](ProbeResult result) {
-      post_([this, alive, key, result = std::move(result)] {
-        if (!*alive) return;
-        auto it = targets_.find(key);
-        if (it == targets_.end()) return;  // the instance went away meanwhile
-        Target& target = it->second;
-        target.in_flight = false;
-        if (target.tracker.record(result) && !target.reported) {
-          target.reported = true;  // once: the rollout acts on it, the loop need not repeat it
-          on_failed_(target.role, target.tracker.reason());
-        }
-        if (*alive && on_result_) on_result_();
+    prober_.probe(t.request, [this, alive, serial = t.serial](ProbeResult result) {
+      post_([this, alive, serial, result = std::move(result)] {
+        if (*alive) on_result(serial, result);
       });
     });
   }
+}
+
+void ProbeLoop::on_result(std::uint64_t serial, const ProbeResult& result) {
+  auto it = std::find_if(targets_.begin(), targets_.end(),
+                         [serial](const auto& entry) { return entry.second.serial == serial; });
+  if (it == targets_.end()) return;  // the instance went away meanwhile
+  Target& target = it->second;
+  target.in_flight = false;
+  if (target.tracker.record(result) && !target.reported) {
+    target.reported = true;  // once: the rollout acts on it, the loop need not repeat it
+    const auto alive = alive_;
+    on_failed_(target.role, target.tracker.reason());
+    if (!*alive) return;  // acting on it ended the rollout, and this loop with it
+  }
+  if (on_result_) on_result_();
 }
 
 }  // namespace rollguard

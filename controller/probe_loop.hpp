@@ -37,13 +37,16 @@ class ProbeLoop {
   struct Target {
     const ProbeSpec* probe;
     Role role;
-    std::string endpoint;
+    ProbeRequest request;  // the same every round: built once
     ProbeTracker tracker;
     TimePoint due;
+    std::uint64_t serial;  // names this target to its results, which may outlive it
     bool in_flight = false;
     bool reported = false;
   };
   using Key = std::pair<std::string, std::string>;  // probe name, endpoint
+
+  void on_result(std::uint64_t serial, const ProbeResult& result);
 
   std::vector<ProbeSpec> probes_;
   Prober& prober_;
@@ -51,6 +54,7 @@ class ProbeLoop {
   Failed on_failed_;
   std::function<void()> on_result_;
   std::map<Key, Target> targets_;
+  std::uint64_t serials_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

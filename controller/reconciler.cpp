@@ -30,6 +30,7 @@ void Reconciler::emit(const Events& events) {
 
 Reconciler::~Reconciler() {
   *alive_ = false;
+  parts_.waker->cancel();
 }
 
 const std::vector<std::string>& Reconciler::endpoints(Role role) const {
@@ -79,7 +80,7 @@ void Reconciler::attach() {
         [this](Role role, const std::string& why) {
           feed(ProbeFailed{role, why});
         },
-        [this] { wake(); });
+        [this] { on_probe_result(); });
   }
   auto alive = alive_;
   // The driver may outlive this reconciler (a stopped revision's driver tearing down): the
@@ -124,6 +125,7 @@ void Reconciler::reconcile() {
   do {
     again_ = false;
     const Plan p = plan();
+    plan_wake_at_ = p.wakeAt;
     if (state_.phase != Phase::Failed) {  // a person must act; the controller holds still
       scale_targets(p);
       route_traffic(p);
@@ -146,7 +148,6 @@ void Reconciler::scale_targets(const Plan& p) {
 }
 
 void Reconciler::route_traffic(const Plan& p) {
-  RouteTable table{p.traffic, p.preview, endpoints_[0], endpoints_[1], endpoints_[2]};
   for (Role role : kRoles) {  // never send traffic to a role with nowhere to go
     if (p.traffic[role] > 0 && endpoints_[slot(role)].empty()) return;
   }
@@ -155,10 +156,15 @@ void Reconciler::route_traffic(const Plan& p) {
   // in the same millisecond as the rollback began may have arrived just before it, and one
   // apply too many is cheap where one too few would leave the rollback unverified.
   const bool rolling_back = state_.phase == Phase::RollingBack;
-  const bool stale = !confirmed_ || !(*confirmed_ == table) ||
-                     (rolling_back && confirmed_at_ <= state_.rollbackStartedAt);
+  const bool confirmed = confirmed_ && confirmed_->split == p.traffic &&
+                         confirmed_->preview == p.preview &&
+                         std::ranges::all_of(kRoles, [&](Role role) {
+                           return confirmed_->endpoints(role) == endpoints_[slot(role)];
+                         });
+  const bool stale = !confirmed || (rolling_back && confirmed_at_ <= state_.rollbackStartedAt);
   if (!stale || routing_ || (router_retry_at_ && now() < *router_retry_at_)) return;
   router_retry_at_.reset();
+  RouteTable table{p.traffic, p.preview, endpoints_[0], endpoints_[1], endpoints_[2]};
   if (!parts_.router) {  // traffic `none`: replica counts are the split
     confirmed_ = table;
     confirmed_at_ = now();
@@ -202,18 +208,31 @@ void Reconciler::watch_probes() {
 }
 
 void Reconciler::wake() {
-  std::optional<TimePoint> next = plan().wakeAt;
+  std::optional<TimePoint> next = plan_wake_at_;
   earliest(next, analyses_->next_due());
   if (probes_) earliest(next, probes_->next_due());
   earliest(next, router_retry_at_);
+  wake_at_ = next;
   if (!next) return;
-  auto alive = alive_;
-  parts_.waker->wake_at(*next, [this, alive] {
-    if (!*alive) return;
-    analyses_->poll(now());
-    if (probes_) probes_->poll(now());
-    feed(Tick{});
+  // Only `this`: the waker is cancelled when we go, and a function this small is not
+  // allocated, which matters at a wake-up per second of every simulated hour.
+  parts_.waker->wake_at(*next, [this] {
+    const TimePoint t = now();
+    // Most wake-ups only take measurements (the sequential judge's every batch): what they
+    // conclude is fed to the machine by the runner's and the probe loop's callbacks. The
+    // machine itself is asked again only when one of its own timers is due.
+    analyses_->poll(t);
+    if (probes_) probes_->poll(t);
+    auto due = [t](const std::optional<TimePoint>& at) { return at && *at <= t; };
+    if (due(plan_wake_at_) || due(router_retry_at_)) return feed(Tick{});
+    wake();
   });
+}
+
+// A probe's result only makes that probe due again: look again sooner if it is due sooner.
+void Reconciler::on_probe_result() {
+  const std::optional<TimePoint> due = probes_->next_due();
+  if (due && (!wake_at_ || *due < *wake_at_)) wake();
 }
 
 void Reconciler::on_target(const TargetReport& report) {

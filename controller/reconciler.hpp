@@ -22,6 +22,8 @@ class Waker {
  public:
   virtual ~Waker() = default;
   virtual void wake_at(TimePoint at, std::function<void()> fn) = 0;  // replaces the previous one
+  // Once this returns, no function given to wake_at runs (its owner is going away).
+  virtual void cancel() = 0;
 };
 
 struct ReconcilerParts {
@@ -78,6 +80,7 @@ class Reconciler {
   void run_analyses(const Plan& plan);
   void watch_probes();
   void wake();
+  void on_probe_result();
   void on_target(const TargetReport& report);
 
   ReconcilerParts parts_;
@@ -94,6 +97,8 @@ class Reconciler {
   TimePoint confirmed_at_{};
   bool routing_ = false;  // an apply in flight
   std::optional<TimePoint> router_retry_at_;
+  std::optional<TimePoint> plan_wake_at_;  // the last plan's timer (step, deadline, release)
+  std::optional<TimePoint> wake_at_;       // the wake-up asked of the waker
   bool reconciling_ = false;
   bool again_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

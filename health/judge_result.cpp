@@ -1,6 +1,7 @@
 #include "health/judge_result.hpp"
 
-#include <cstdio>
+#include <charconv>
+#include <cmath>
 
 namespace rollguard {
 
@@ -46,20 +47,21 @@ bool is_bad(JudgeClass c, Direction d) {
 std::string format_number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  // std::to_chars with a precision writes what printf's "%.3g" does, several times faster
+  // (a simulated hour formats a few hundred of these).
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
+  return {buf, std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 3).ptr};
 }
 
 std::string format_ratio(double r) {
   if (std::isinf(r) && r > 0) return "inf";
   // A ratio of 107.4 reads better as "107x" than as "1.07e+02x".
   char buf[32];
-  if (std::fabs(r) >= 100 && std::fabs(r) < 1e9)
-    std::snprintf(buf, sizeof buf, "%.0fx", r);
-  else
-    std::snprintf(buf, sizeof buf, "%.3gx", r);
-  return buf;
+  const bool whole = std::fabs(r) >= 100 && std::fabs(r) < 1e9;
+  char* end = whole ? std::to_chars(buf, buf + sizeof buf - 1, r, std::chars_format::fixed, 0).ptr
+                    : std::to_chars(buf, buf + sizeof buf - 1, r, std::chars_format::general, 3).ptr;
+  *end++ = 'x';
+  return {buf, end};
 }
 
 std::string judge_reason(double canary, double baseline, JudgeKind judge,

@@ -36,6 +36,16 @@ class OutcomeSource {
 
   // The whole batches of the window that saw at least one request, oldest first.
   virtual std::vector<OutcomeBatch> batches(Role role, TimePoint end, Duration window) const = 0;
+
+  // When the sequential judge, having seen every batch before `fed_until`, should look
+  // again: the end of the first batch that may hold a failure of `canary` or `compared` (a
+  // batch without failures carries no evidence). The router cannot know beforehand and says
+  // the next batch; the simulator's model knows when its next failure is due.
+  virtual TimePoint next_evidence(Role canary, Role compared, TimePoint fed_until) const {
+    (void)canary;
+    (void)compared;
+    return fed_until + batch();
+  }
 };
 
 }  // namespace rollguard

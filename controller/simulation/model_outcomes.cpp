@@ -65,6 +65,7 @@ WindowCounts ModelOutcomes::counts(Role role, TimePoint end, Duration window) co
   WindowCounts out;
   out.from = s.from;
   out.to = s.to;
+  out.responded.reserve(4);  // a regime per version and fault: rarely more
   for (std::int64_t i = s.first; i <= s.last; ++i) add_bucket(role, i, out);
   return out;
 }
@@ -180,17 +181,18 @@ std::vector<double> ModelOutcomes::samples(Role role, BuiltinQuery query, TimePo
   model_.advance_to(end);
   const BucketSpan s = bucket_span(end, window, options_.bucket, options_.horizon);
   std::vector<double> out;
+  out.reserve(static_cast<std::size_t>(s.last - s.first + 1));
   const std::int64_t bucket_ms = options_.bucket.count();
   for (std::int64_t i = s.first; i <= s.last; ++i) {
-    WindowCounts part;
-    part.from = TimePoint{Duration{i * bucket_ms}};
-    part.to = std::min(s.to, TimePoint{Duration{(i + 1) * bucket_ms}});
-    add_bucket(role, i, part);
+    const TrafficBucket* b = model_.find(role, i);
+    const std::int64_t requests = b ? b->requests : 0, failures = b ? b->failures : 0;
+    const TimePoint from{Duration{i * bucket_ms}};
+    const TimePoint to = std::min(s.to, TimePoint{Duration{(i + 1) * bucket_ms}});
     double v = kNaN;
-    if (query == BuiltinQuery::RequestRate && part.to > part.from)
-      v = static_cast<double>(part.requests) / seconds(part.to - part.from);
-    if (query == BuiltinQuery::ErrorRate && part.requests > 0)
-      v = static_cast<double>(part.failures) / static_cast<double>(part.requests);
+    if (query == BuiltinQuery::RequestRate && to > from)
+      v = static_cast<double>(requests) / seconds(to - from);
+    if (query == BuiltinQuery::ErrorRate && requests > 0)
+      v = static_cast<double>(failures) / static_cast<double>(requests);
     if (!std::isnan(v)) out.push_back(v);
   }
   return out;
@@ -200,12 +202,25 @@ std::vector<OutcomeBatch> ModelOutcomes::batches(Role role, TimePoint end, Durat
   model_.advance_to(end);
   const BucketSpan s = bucket_span(end, window, options_.bucket, options_.horizon);
   std::vector<OutcomeBatch> out;
+  out.reserve(static_cast<std::size_t>(s.last - s.first + 1));
   for (std::int64_t i = s.first; i <= s.last; ++i) {
     const TrafficBucket* b = model_.find(role, i);
     if (!b || b->requests == 0) continue;
     out.push_back({TimePoint{Duration{i * options_.bucket.count()}}, b->requests, b->failures});
   }
   return out;
+}
+
+TimePoint ModelOutcomes::next_evidence(Role canary, Role compared, TimePoint fed_until) const {
+  const std::int64_t bucket_ms = options_.bucket.count();
+  TimePoint due = fed_until + std::min(Duration{1min}, options_.horizon / 2);
+  for (Role role : {canary, compared}) {
+    if (const auto failure = model_.next_failure(role)) {
+      const std::int64_t index = floor_div(failure->time_since_epoch().count(), bucket_ms);
+      due = std::min(due, TimePoint{Duration{(index + 1) * bucket_ms}});
+    }
+  }
+  return std::max(due, fed_until + options_.bucket);
 }
 
 }  // namespace rollguard::sim

@@ -1,6 +1,7 @@
 #include "controller/simulation/random.hpp"
 
 #include <array>
+#include <bit>
 #include <cmath>
 
 namespace rollguard::sim {
@@ -32,9 +33,26 @@ std::uint64_t Random::derive(std::uint64_t seed, std::uint64_t purpose) {
   return z ^ (z >> 31);
 }
 
+// The state from SplitMix64 of the seed, as xoshiro's authors advise: never all zero.
+Random::Random(std::uint64_t seed) {
+  for (std::size_t i = 0; i < state_.size(); ++i) state_[i] = derive(seed, i);
+}
+
+std::uint64_t Random::next() {
+  const std::uint64_t result = std::rotl(state_[1] * 5, 7) * 9;
+  const std::uint64_t t = state_[1] << 17;
+  state_[2] ^= state_[0];
+  state_[3] ^= state_[1];
+  state_[1] ^= state_[2];
+  state_[0] ^= state_[3];
+  state_[2] ^= t;
+  state_[3] = std::rotl(state_[3], 45);
+  return result;
+}
+
 double Random::uniform() {
   // 53 random bits, shifted half a step off zero.
-  return (static_cast<double>(engine_() >> 11) + 0.5) * 0x1.0p-53;
+  return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53;
 }
 
 double Random::normal() {
@@ -69,17 +87,23 @@ std::int64_t Random::poisson_small(double mean) {
 
 // Hörmann (1993), "The transformed rejection method for generating Poisson random
 // variables", algorithm PTRS.
+const Random::PtrsSetup& Random::ptrs_setup(double mean) {
+  for (const PtrsSetup& p : ptrs_)
+    if (p.mean == mean) return p;
+  PtrsSetup& p = ptrs_[ptrs_next_];
+  ptrs_next_ = (ptrs_next_ + 1) % ptrs_.size();
+  p.mean = mean;
+  p.slam = std::sqrt(mean);
+  p.loglam = std::log(mean);
+  p.b = 0.931 + 2.53 * p.slam;
+  p.a = -0.059 + 0.02483 * p.b;
+  p.log_invalpha = std::log(1.1239 + 1.1328 / (p.b - 3.4));
+  p.vr = 0.9277 - 3.6224 / (p.b - 2);
+  return p;
+}
+
 std::int64_t Random::poisson_ptrs(double mean) {
-  PtrsSetup& p = ptrs_;
-  if (p.mean != mean) {
-    p.mean = mean;
-    p.slam = std::sqrt(mean);
-    p.loglam = std::log(mean);
-    p.b = 0.931 + 2.53 * p.slam;
-    p.a = -0.059 + 0.02483 * p.b;
-    p.log_invalpha = std::log(1.1239 + 1.1328 / (p.b - 3.4));
-    p.vr = 0.9277 - 3.6224 / (p.b - 2);
-  }
+  const PtrsSetup& p = ptrs_setup(mean);
   for (;;) {
     const double u = uniform() - 0.5, v = uniform();
     const double us = 0.5 - std::fabs(u);

@@ -53,7 +53,7 @@ RunReport simulate_run(const ScenarioSpec& scenario, std::uint64_t seed,
   report.seed = seed;
 
   VirtualScheduler scheduler(start);
-  TrafficModel model(scenario, start, window.bucket, Random::derive(seed, kTraffic),
+  TrafficModel model(scenario, start, window.bucket, window.horizon, Random::derive(seed, kTraffic),
                      observed_roles(spec));
   ModelOutcomes outcomes(model, Random::derive(seed, kLatency), window);
   SimulatedTargets targets(scheduler, model, options.startup);

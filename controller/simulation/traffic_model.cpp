@@ -27,23 +27,18 @@ void TrafficBucket::add_responded(int key, std::int32_t n) {
 }
 
 TrafficModel::TrafficModel(const ScenarioSpec& scenario, TimePoint start, Duration bucket,
-                           std::uint64_t seed, std::array<bool, 3> observed)
+                           Duration horizon, std::uint64_t seed, std::array<bool, 3> observed)
     : scenario_(scenario),
       start_(start),
       bucket_(bucket),
-      first_index_(floor_div(start.time_since_epoch().count(), bucket.count())),
+      ring_size_(static_cast<std::size_t>(ceil_div(horizon.count(), bucket.count())) + 2),
       random_(seed),
       observed_(observed),
       models_{VersionModel(scenario.stable), VersionModel(scenario.canary)},
       canary_version_(scenario.rollout.canary),
       cursor_(start) {
   serving_[kStableVersion] = start;
-  // Room for the whole run up front: growing bucket by bucket costs more than drawing them.
-  const auto buckets = static_cast<std::size_t>(scenario.duration / bucket) + 2;
-  for (Lane& lane : lanes_) {
-    lane.next_failure = random_.exponential();
-    lane.buckets.reserve(buckets);
-  }
+  for (Lane& lane : lanes_) lane.next_failure = random_.exponential();
 }
 
 int TrafficModel::version_index(const std::string& version) const {
@@ -67,17 +62,25 @@ std::int64_t TrafficModel::bucket_index(TimePoint t) const {
   return floor_div(t.time_since_epoch().count(), bucket_.count());
 }
 
+std::size_t TrafficModel::ring_slot(std::int64_t index) const {
+  const auto n = static_cast<std::int64_t>(ring_size_);
+  const std::int64_t r = index % n;
+  return static_cast<std::size_t>(r < 0 ? r + n : r);
+}
+
 const TrafficBucket* TrafficModel::find(Role role, std::int64_t index) const {
-  const auto& buckets = lanes_[slot(role)].buckets;
-  const std::int64_t i = index - first_index_;
-  if (i < 0 || i >= static_cast<std::int64_t>(buckets.size())) return nullptr;
-  return &buckets[static_cast<std::size_t>(i)];
+  const auto& ring = lanes_[slot(role)].ring;
+  if (ring.empty()) return nullptr;
+  const TrafficBucket& b = ring[ring_slot(index)];
+  return b.index == index ? &b : nullptr;
 }
 
 TrafficBucket& TrafficModel::bucket_at(Lane& lane, TimePoint t) {
-  const auto i = static_cast<std::size_t>(bucket_index(t) - first_index_);
-  if (i >= lane.buckets.size()) lane.buckets.resize(i + 1);
-  return lane.buckets[i];
+  if (lane.ring.empty()) lane.ring.resize(ring_size_);
+  const std::int64_t index = bucket_index(t);
+  TrafficBucket& b = lane.ring[ring_slot(index)];
+  if (b.index != index) b = TrafficBucket{index};
+  return b;
 }
 
 double TrafficModel::rps_at(TimePoint t) const {
@@ -96,6 +99,7 @@ std::optional<TimePoint> TrafficModel::next_rate_change(TimePoint t) const {
 void TrafficModel::set_split(const TrafficSplit& split, TimePoint now) {
   advance_to(now);
   split_ = split;
+  stretch_.until = TimePoint::min();  // a version may start serving, and its faults count
   for (int v : {kStableVersion, kCanaryVersion})
     if (!serving_[static_cast<std::size_t>(v)] && share_of(v) > 0)
       serving_[static_cast<std::size_t>(v)] = now;
@@ -104,34 +108,77 @@ void TrafficModel::set_split(const TrafficSplit& split, TimePoint now) {
 void TrafficModel::set_version(Role role, int version, TimePoint now) {
   advance_to(now);
   versions_[slot(role)] = version;
+  stretch_.until = TimePoint::min();
   if (!serving_[static_cast<std::size_t>(version)] && split_[role] > 0)
     serving_[static_cast<std::size_t>(version)] = now;
 }
 
+std::optional<TimePoint> TrafficModel::next_change(int version, TimePoint t) const {
+  const auto& since = serving_[static_cast<std::size_t>(version)];
+  if (!since) return std::nullopt;
+  const auto next = model(version).next_change(t - *since);
+  return next ? std::optional{*since + *next} : std::nullopt;
+}
+
+const TrafficModel::Stretch& TrafficModel::stretch() {
+  if (cursor_ < stretch_.until) return stretch_;
+  stretch_.until = TimePoint::max();
+  for (auto change : {next_rate_change(cursor_), next_change(kStableVersion, cursor_),
+                      next_change(kCanaryVersion, cursor_)})
+    if (change) stretch_.until = std::min(stretch_.until, *change);
+  stretch_.rps = rps_at(cursor_);
+  for (int v : {kStableVersion, kCanaryVersion})
+    stretch_.states[static_cast<std::size_t>(v)] = state(v, cursor_);
+  return stretch_;
+}
+
 void TrafficModel::advance_to(TimePoint t) {
   while (cursor_ < t) {
-    TimePoint end = std::min(t, TimePoint{Duration{(bucket_index(cursor_) + 1) * bucket_.count()}});
-    if (auto change = next_rate_change(cursor_)) end = std::min(end, *change);
-    for (int v : {kStableVersion, kCanaryVersion}) {
-      const auto& since = serving_[static_cast<std::size_t>(v)];
-      if (!since) continue;
-      if (auto next = model(v).next_change(cursor_ - *since)) end = std::min(end, *since + *next);
-    }
-    const double rps = rps_at(cursor_);
-    for (Role role : kRoles) draw(role, cursor_, end, rps);
+    const Stretch& now = stretch();
+    const TimePoint bucket_end{Duration{(bucket_index(cursor_) + 1) * bucket_.count()}};
+    const TimePoint end = std::min({t, bucket_end, now.until});
+    for (Role role : kRoles) draw(role, cursor_, end, now);
     cursor_ = end;
+  }
+}
+
+// The failure process of draw() run ahead without drawing: the exposure still needed for the
+// next failure, spent stretch by stretch at each stretch's failure intensity.
+std::optional<TimePoint> TrafficModel::next_failure(Role role) const {
+  const int version = version_of(role);
+  if (!observed_[slot(role)] && version != kCanaryVersion) return std::nullopt;
+  const Lane& lane = lanes_[slot(role)];
+  // Summed in other stretches than draw() sums them: aim a little early, never late.
+  double needed = (lane.next_failure - lane.failure_exposure) * (1 - 1e-9);
+  for (TimePoint t = cursor_;;) {
+    std::optional<TimePoint> end = next_rate_change(t);
+    if (auto next = next_change(version, t); next && (!end || *next < *end)) end = next;
+    const VersionState st = state(version, t);
+    const double requests_per_second = rps_at(t) * split_[role] / 100;
+    if (requests_per_second > 0) {
+      if (st.crashed) return t;
+      const double rate = requests_per_second * std::clamp(st.error_rate, 0.0, 1.0);
+      if (rate > 0) {
+        const double wait = needed / rate;  // seconds
+        if (end ? wait < seconds(*end - t) : wait < 1e8)
+          return t + Duration{static_cast<std::int64_t>(wait * 1000)};
+        if (end) needed -= rate * seconds(*end - t);
+      }
+    }
+    if (!end) return std::nullopt;
+    t = *end;
   }
 }
 
 // One stretch over which nothing changes: successes are Poisson with the success intensity;
 // failures come from a Poisson process run on the integrated failure intensity, so a role
 // that fails once an hour costs nothing per bucket.
-void TrafficModel::draw(Role role, TimePoint from, TimePoint to, double rps) {
-  const double share = split_[role];
+void TrafficModel::draw(Role role, TimePoint from, TimePoint to, const Stretch& stretch) {
+  const double share = split_[role], rps = stretch.rps;
   const int version = version_of(role);
   if (share <= 0 || rps <= 0) return;
   if (!observed_[slot(role)] && version != kCanaryVersion) return;
-  const VersionState st = state(version, from);
+  const VersionState& st = stretch.states[static_cast<std::size_t>(version)];
   const double expected = rps * share / 100 * seconds(to - from);
   Lane& lane = lanes_[slot(role)];
   TrafficBucket& b = bucket_at(lane, from);

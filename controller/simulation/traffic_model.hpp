@@ -4,7 +4,8 @@
 // version's error rate, latency regime and crash at that moment. Requests are not drawn one
 // by one: each role's outcomes are counted per bucket (the built-in router's bucket, 1 s), as
 // a Poisson process cut at every change of rate, split or fault, so the counts are exactly
-// distributed as if each request had been drawn (docs/simulation.md, "Aggregation").
+// distributed as if each request had been drawn (docs/simulation.md, "Aggregation"). Like
+// the router's window it keeps only the last `horizon` of buckets, in a ring.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -26,6 +27,7 @@ struct RegimeCount {
 };
 
 struct TrafficBucket {
+  std::int64_t index = -1;  // which bucket this ring slot holds
   std::int32_t requests = 0;
   std::int32_t failures = 0;  // 5xx or no response
   std::int32_t connection_errors = 0;
@@ -38,11 +40,15 @@ class TrafficModel {
   // `scenario` must outlive the model. `observed`: roles whose outcomes someone reads; a role
   // running the canary version is always counted (the report's faulty requests), any other is
   // skipped to save time.
-  TrafficModel(const ScenarioSpec& scenario, TimePoint start, Duration bucket, std::uint64_t seed,
-               std::array<bool, 3> observed);
+  TrafficModel(const ScenarioSpec& scenario, TimePoint start, Duration bucket, Duration horizon,
+               std::uint64_t seed, std::array<bool, 3> observed);
 
   // Draws every role's outcomes up to `t` (no-op for the past).
   void advance_to(TimePoint t);
+  // When the next failure of `role` is due if the split and versions stay as they are (the
+  // rate and the faults' schedule are known ahead): a moment early rather than late, and
+  // the time drawn up to when every request fails (crashed); nullopt if never.
+  std::optional<TimePoint> next_failure(Role role) const;
   void set_split(const TrafficSplit& split, TimePoint now);
   void set_version(Role role, int version, TimePoint now);
 
@@ -59,7 +65,8 @@ class TrafficModel {
 
   Duration bucket() const { return bucket_; }
   std::int64_t bucket_index(TimePoint t) const;  // floor(t / bucket)
-  // The bucket `index` of `role`; nullptr when nothing was drawn there.
+  // The bucket `index` of `role`; nullptr when nothing was drawn there or it is past the
+  // horizon.
   const TrafficBucket* find(Role role, std::int64_t index) const;
 
   std::int64_t faulty_requests() const { return faulty_requests_; }
@@ -68,19 +75,29 @@ class TrafficModel {
 
  private:
   struct Lane {
-    std::vector<TrafficBucket> buckets;  // from first_index_
+    std::vector<TrafficBucket> ring;  // bucket i at i mod ring_size_, once drawn
     double failure_exposure = 0;         // integrated failure intensity so far
     double next_failure = 0;             // exposure at which the next failure arrives
   };
+  // What holds from `cursor_` until the next change of rate or of a serving version's
+  // faults: asked every bucket, it changes a few times a run.
+  struct Stretch {
+    TimePoint until = TimePoint::min();  // TimePoint::max(): nothing changes any more
+    double rps = 0;
+    std::array<VersionState, 2> states;
+  };
   double rps_at(TimePoint t) const;
   std::optional<TimePoint> next_rate_change(TimePoint t) const;
-  void draw(Role role, TimePoint from, TimePoint to, double rps);
+  std::optional<TimePoint> next_change(int version, TimePoint t) const;
+  const Stretch& stretch();
+  void draw(Role role, TimePoint from, TimePoint to, const Stretch& stretch);
+  std::size_t ring_slot(std::int64_t index) const;
   TrafficBucket& bucket_at(Lane& lane, TimePoint t);
 
   const ScenarioSpec& scenario_;
   TimePoint start_;
   Duration bucket_;
-  std::int64_t first_index_;
+  std::size_t ring_size_;
   Random random_;
   std::array<bool, 3> observed_;
   std::array<VersionModel, 2> models_;
@@ -89,6 +106,7 @@ class TrafficModel {
   std::array<std::optional<TimePoint>, 2> serving_;
   TrafficSplit split_;
   TimePoint cursor_;
+  Stretch stretch_;  // until <= cursor_: to be worked out again
   std::array<Lane, 3> lanes_;
   std::int64_t faulty_requests_ = 0, faulty_failures_ = 0;
   std::array<std::int64_t, 2> served_{};

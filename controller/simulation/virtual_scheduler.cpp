@@ -3,7 +3,15 @@
 namespace rollguard::sim {
 
 void VirtualScheduler::at(TimePoint when, std::function<void()> work) {
-  queue_.push(Entry{std::max(when, now()), ++order_, 0, std::move(work)});
+  std::size_t slot = works_.size();
+  if (free_works_.empty()) {
+    works_.push_back(std::move(work));
+  } else {
+    slot = free_works_.back();
+    free_works_.pop_back();
+    works_[slot] = std::move(work);
+  }
+  queue_.push(Entry{std::max(when, now()), ++order_, 0, slot});
 }
 
 // The reconciler re-arms its wake-up after every change, mostly for the same instant: that
@@ -14,7 +22,13 @@ void VirtualScheduler::wake_at(TimePoint when, std::function<void()> work) {
   if (wake_pending_ && when == wake_when_) return;
   wake_pending_ = true;
   wake_when_ = when;
-  queue_.push(Entry{when, ++order_, ++wake_generation_, nullptr});
+  queue_.push(Entry{when, ++order_, ++wake_generation_, 0});
+}
+
+void VirtualScheduler::cancel() {
+  wake_work_ = nullptr;
+  wake_pending_ = false;
+  ++wake_generation_;  // the queued entry is stale now
 }
 
 std::int64_t VirtualScheduler::run(TimePoint until, const std::function<bool()>& done) {
@@ -24,18 +38,21 @@ std::int64_t VirtualScheduler::run(TimePoint until, const std::function<bool()>&
       clock_.set(until);
       return ran;
     }
-    Entry e = std::move(const_cast<Entry&>(queue_.top()));
+    const Entry e = queue_.top();
     queue_.pop();
     if (e.wake_generation != 0 && e.wake_generation != wake_generation_) continue;
     clock_.set(e.when);
+    std::function<void()> work;
     if (e.wake_generation != 0) {
       wake_pending_ = false;
-      auto work = std::move(wake_work_);
+      work = std::move(wake_work_);
       wake_work_ = nullptr;
-      work();
     } else {
-      e.work();
+      work = std::move(works_[e.work]);
+      works_[e.work] = nullptr;
+      free_works_.push_back(e.work);
     }
+    work();
     ++ran;
     if (done()) return ran;
   }

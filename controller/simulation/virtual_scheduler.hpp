@@ -22,6 +22,7 @@ class VirtualScheduler final : public Waker {
   void at(TimePoint when, std::function<void()> work);  // the past means now
   void post(std::function<void()> work) { at(now(), std::move(work)); }
   void wake_at(TimePoint when, std::function<void()> work) override;
+  void cancel() override;
 
   // Runs events in order until `done()` holds after one (the clock stays at that event), or
   // until nothing is left before `until` (the clock then moves on to `until`). Returns the
@@ -29,11 +30,13 @@ class VirtualScheduler final : public Waker {
   std::int64_t run(TimePoint until, const std::function<bool()>& done);
 
  private:
+  // The queue holds small plain entries; the work waits in `works_` (moving std::functions
+  // through every sift of the heap cost more than running most of them).
   struct Entry {
     TimePoint when;
     std::uint64_t order;
     std::uint64_t wake_generation;  // 0: plain work; else a wake-up, stale unless current
-    std::function<void()> work;
+    std::size_t work;               // plain work: its slot in works_
   };
   struct Later {
     bool operator()(const Entry& a, const Entry& b) const {
@@ -43,6 +46,8 @@ class VirtualScheduler final : public Waker {
 
   VirtualClock clock_;
   std::priority_queue<Entry, std::vector<Entry>, Later> queue_;
+  std::vector<std::function<void()>> works_;
+  std::vector<std::size_t> free_works_;
   std::uint64_t order_ = 0;
   std::uint64_t wake_generation_ = 0;
   std::function<void()> wake_work_;

@@ -1,8 +1,13 @@
-// argv templates, endpoints, and the quoting of bodies and outputs in reasons.
+// argv templates, endpoints, the quoting of bodies and outputs in reasons, and numbers in
+// reasons.
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
 
 #include "health/argv_template.hpp"
 #include "health/endpoint.hpp"
+#include "health/judge_result.hpp"
 #include "health/text.hpp"
 
 namespace rollguard {
@@ -70,6 +75,22 @@ TEST(Excerpt, CutsLongText) {
 TEST(TailExcerpt, KeepsTheEnd) {
   EXPECT_EQ(tail_excerpt("  line one\nline two\n", 200), "line one line two");
   EXPECT_EQ(tail_excerpt("0123456789", 4), "...6789");
+}
+
+// Numbers in reasons read as printf's "%.3g" would write them (they are written without it).
+TEST(FormatNumber, WritesWhatPrintfWould) {
+  for (double v : {0.0, -0.0, 1.0, 0.001, 0.0123456, 0.05, 0.99, 1.5, 2.0, 12.345, 99.95, 100.0,
+                   999.5, 1234.5, 1e6, 3.2e-7, -4.56, 1e300, 5e-324}) {
+    char expected[32];
+    std::snprintf(expected, sizeof expected, "%.3g", v);
+    EXPECT_EQ(format_number(v), expected) << v;
+    const bool whole = std::fabs(v) >= 100 && std::fabs(v) < 1e9;
+    std::snprintf(expected, sizeof expected, whole ? "%.0fx" : "%.3gx", v);
+    EXPECT_EQ(format_ratio(v), expected) << v;
+  }
+  EXPECT_EQ(format_number(NAN), "NaN");
+  EXPECT_EQ(format_number(-INFINITY), "-inf");
+  EXPECT_EQ(format_ratio(INFINITY), "inf");
 }
 
 }  // namespace

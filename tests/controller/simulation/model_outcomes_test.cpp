@@ -25,7 +25,7 @@ class ModelOutcomesTest : public ::testing::Test {
  protected:
   ModelOutcomesTest() { model_.set_split({100, 0, 0}, TimePoint{}); }
   ScenarioSpec scenario_ = scenario();
-  TrafficModel model_{scenario_, TimePoint{}, 1s, 11, {true, true, true}};
+  TrafficModel model_{scenario_, TimePoint{}, 1s, 15min, 11, {true, true, true}};
   ModelOutcomes outcomes_{model_, 12};
 };
 

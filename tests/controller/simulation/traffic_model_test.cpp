@@ -41,7 +41,7 @@ TEST(TrafficModelTest, SplitsTheRateAcrossRolesWithEachVersionsErrorRate) {
   VersionBehaviour canary;
   canary.errorRate = 0.2;
   const ScenarioSpec s = scenario(400, canary);
-  TrafficModel m(s, TimePoint{}, 1s, 3, kAll);
+  TrafficModel m(s, TimePoint{}, 1s, 15min, 3, kAll);
   m.set_split({80, 10, 10}, TimePoint{});
   m.advance_to(TimePoint{} + 10min);
   const double seconds = 600;
@@ -64,7 +64,7 @@ TEST(TrafficModelTest, FaultsStartWhenTheVersionStartsServing) {
   VersionBehaviour canary;
   canary.faults = {Fault{2min, 0.5, std::nullopt, false}};
   const ScenarioSpec s = scenario(100, canary);
-  TrafficModel m(s, TimePoint{}, 1s, 4, kAll);
+  TrafficModel m(s, TimePoint{}, 1s, 15min, 4, kAll);
   m.advance_to(TimePoint{} + 10min);  // all on stable for 10 minutes
   m.set_split({50, 50, 0}, TimePoint{} + 10min);
   EXPECT_EQ(m.serving_since(kCanaryVersion), TimePoint{} + 10min);
@@ -81,7 +81,7 @@ TEST(TrafficModelTest, ACrashedVersionAnswersNothing) {
   VersionBehaviour canary;
   canary.faults = {Fault{30s, std::nullopt, std::nullopt, true}};
   const ScenarioSpec s = scenario(100, canary);
-  TrafficModel m(s, TimePoint{}, 1s, 5, kAll);
+  TrafficModel m(s, TimePoint{}, 1s, 15min, 5, kAll);
   m.set_split({90, 10, 0}, TimePoint{});
   m.advance_to(TimePoint{} + 2min);
   EXPECT_TRUE(m.state(kCanaryVersion, TimePoint{} + 31s).crashed);
@@ -98,7 +98,7 @@ TEST(TrafficModelTest, ACrashedVersionAnswersNothing) {
 TEST(TrafficModelTest, RateChangesApplyAtTheirTime) {
   ScenarioSpec s = scenario(100, {});
   s.traffic = {{0s, 100}, {1min, 1000}};
-  TrafficModel m(s, TimePoint{}, 1s, 6, kAll);
+  TrafficModel m(s, TimePoint{}, 1s, 15min, 6, kAll);
   m.advance_to(TimePoint{} + 2min);
   const Totals first = totals(m, Role::Stable, TimePoint{}, TimePoint{} + 1min);
   const Totals second = totals(m, Role::Stable, TimePoint{} + 1min, TimePoint{} + 2min);
@@ -108,13 +108,26 @@ TEST(TrafficModelTest, RateChangesApplyAtTheirTime) {
 
 TEST(TrafficModelTest, UnobservedRolesAreNotDrawnUnlessTheyRunTheChange) {
   const ScenarioSpec s = scenario(100, {});
-  TrafficModel m(s, TimePoint{}, 1s, 7, {false, true, false});
+  TrafficModel m(s, TimePoint{}, 1s, 15min, 7, {false, true, false});
   m.set_split({90, 10, 0}, TimePoint{});
   m.advance_to(TimePoint{} + 1min);
   EXPECT_EQ(totals(m, Role::Stable, TimePoint{}, TimePoint{} + 1min).requests, 0);
   m.set_version(Role::Stable, kCanaryVersion, TimePoint{} + 1min);  // promoted
   m.advance_to(TimePoint{} + 2min);
   EXPECT_GT(totals(m, Role::Stable, TimePoint{} + 1min, TimePoint{} + 2min).requests, 4000);
+}
+
+// Like the router's window: only the last `horizon` is kept (a ring of buckets), so memory
+// does not grow with the length of the run.
+TEST(TrafficModelTest, BucketsPastTheHorizonAreForgotten) {
+  const ScenarioSpec s = scenario(100, {});
+  TrafficModel m(s, TimePoint{}, 1s, 1min, 8, kAll);
+  m.set_split({100, 0, 0}, TimePoint{});
+  m.advance_to(TimePoint{} + 10min);
+  EXPECT_EQ(m.find(Role::Stable, m.bucket_index(TimePoint{} + 5min)), nullptr);
+  EXPECT_EQ(m.find(Role::Stable, m.bucket_index(TimePoint{} + 10min)), nullptr);  // not drawn yet
+  const Totals last = totals(m, Role::Stable, TimePoint{} + 9min, TimePoint{} + 10min);
+  EXPECT_NEAR(double(last.requests), 6000, 5 * std::sqrt(6000.0));
 }
 
 }  // namespace

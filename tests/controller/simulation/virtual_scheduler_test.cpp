@@ -34,6 +34,16 @@ TEST(VirtualSchedulerTest, AWakeUpReplacesThePreviousOne) {
   EXPECT_EQ(order, "newer|");
 }
 
+TEST(VirtualSchedulerTest, ACancelledWakeUpNeverRuns) {
+  VirtualScheduler s(TimePoint{});
+  std::string order;
+  s.wake_at(TimePoint{} + 3s, [&] { order += "wake"; });
+  s.at(TimePoint{} + 5s, [&] { order += "|"; });
+  s.cancel();
+  EXPECT_EQ(s.run(TimePoint{} + 1h, [] { return false; }), 1);
+  EXPECT_EQ(order, "|");
+}
+
 TEST(VirtualSchedulerTest, StopsAtTheCapOrWhenDone) {
   VirtualScheduler s(TimePoint{});
   int ran = 0;
