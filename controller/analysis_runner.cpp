@@ -241,8 +241,10 @@ void AnalysisRunner::feed_sequential(Active& active, TimePoint now) {
   for (TemplateRun& run : active.run.templates()) {
     if (!run.is_sequential()) continue;
     const Role other = *compared_role(run.compiled());
-    const auto canary = o.batches(Role::Canary, until, span);
-    const auto compared = o.batches(other, until, span);
+    std::vector<OutcomeBatch>& canary = canary_batches_;
+    std::vector<OutcomeBatch>& compared = compared_batches_;
+    o.batches(Role::Canary, until, span, canary);
+    o.batches(other, until, span, compared);
     std::size_t c = 0, b = 0;
     while (c < canary.size() || b < compared.size()) {  // zip by bucket start
       const bool take_c =

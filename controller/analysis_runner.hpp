@@ -78,6 +78,7 @@ class AnalysisRunner {
   Progress on_progress_;
   Completed on_completed_;
   std::map<std::string, std::unique_ptr<Active>> runs_;
+  std::vector<OutcomeBatch> canary_batches_, compared_batches_;  // feed_sequential's, reused
   // Shared with async completions so that a completion after destruction is dropped.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

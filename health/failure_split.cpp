@@ -8,7 +8,16 @@
 namespace rollguard {
 namespace {
 
+// log C(n, k). Most batches have a failure or two: then a short product and one logarithm
+// (exact to rounding) instead of three log-gammas.
 double log_choose(double n, double k) {
+  k = std::min(k, n - k);
+  if (k == 0) return 0;
+  if (k <= 16 && n < 1e12) {  // at most n^16 / 16!: far from overflow
+    double product = 1;
+    for (double i = 0; i < k; ++i) product *= (n - i) / (i + 1);
+    return std::log(product);
+  }
   return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1);
 }
 

@@ -34,8 +34,10 @@ class OutcomeSource {
   virtual std::vector<double> samples(Role role, BuiltinQuery query, TimePoint end,
                                       Duration window) const = 0;
 
-  // The whole batches of the window that saw at least one request, oldest first.
-  virtual std::vector<OutcomeBatch> batches(Role role, TimePoint end, Duration window) const = 0;
+  // The whole batches of the window that saw at least one request, oldest first, into `out`
+  // (what it held is replaced; its memory is reused, as the judge asks every batch).
+  virtual void batches(Role role, TimePoint end, Duration window,
+                       std::vector<OutcomeBatch>& out) const = 0;
 
   // When the sequential judge, having seen every batch before `fed_until`, should look
   // again: the end of the first batch that may hold a failure of `canary` or `compared` (a

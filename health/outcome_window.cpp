@@ -114,13 +114,14 @@ std::vector<double> OutcomeWindow::samples(Role role, BuiltinQuery query, TimePo
                  : interval_samples(role, query, end, window, options_.bucket);
 }
 
-std::vector<OutcomeBatch> OutcomeWindow::batches(Role role, TimePoint end, Duration window) const {
+void OutcomeWindow::batches(Role role, TimePoint end, Duration window,
+                            std::vector<OutcomeBatch>& out) const {
   const std::int64_t end_ms = end.time_since_epoch().count();
   const std::int64_t last = floor_div(end_ms, batch_ms_) - 1;
   const auto kept = static_cast<std::int64_t>(lane(role).tallies.size());
   const std::int64_t first =
       std::max(ceil_div(end_ms - window.count(), batch_ms_), last - kept + 1);
-  std::vector<OutcomeBatch> out;
+  out.clear();
   const Lane& l = lane(role);
   std::lock_guard lock(l.mutex);
   for (std::int64_t i = first; i <= last; ++i) {
@@ -128,7 +129,6 @@ std::vector<OutcomeBatch> OutcomeWindow::batches(Role role, TimePoint end, Durat
     if (t.index != i || t.requests == 0) continue;  // recycled for a newer batch, or empty
     out.push_back({TimePoint{Duration{i * batch_ms_}}, t.requests, t.failures});
   }
-  return out;
 }
 
 std::vector<double> OutcomeWindow::interval_samples(Role role, BuiltinQuery query, TimePoint end,

@@ -62,7 +62,8 @@ class OutcomeWindow final : public OutcomeSink, public OutcomeSource {
                         Duration window) const override;
   std::vector<double> samples(Role role, BuiltinQuery query, TimePoint end,
                               Duration window) const override;
-  std::vector<OutcomeBatch> batches(Role role, TimePoint end, Duration window) const override;
+  void batches(Role role, TimePoint end, Duration window,
+               std::vector<OutcomeBatch>& out) const override;
 
   // The window cut into consecutive intervals of `every` (rounded to whole buckets, at least
   // one), oldest first, and `query` evaluated on each: the per-interval values for the

@@ -198,17 +198,16 @@ std::vector<double> ModelOutcomes::samples(Role role, BuiltinQuery query, TimePo
   return out;
 }
 
-std::vector<OutcomeBatch> ModelOutcomes::batches(Role role, TimePoint end, Duration window) const {
+void ModelOutcomes::batches(Role role, TimePoint end, Duration window,
+                            std::vector<OutcomeBatch>& out) const {
   model_.advance_to(end);
   const BucketSpan s = bucket_span(end, window, options_.bucket, options_.horizon);
-  std::vector<OutcomeBatch> out;
-  out.reserve(static_cast<std::size_t>(s.last - s.first + 1));
+  out.clear();
   for (std::int64_t i = s.first; i <= s.last; ++i) {
     const TrafficBucket* b = model_.find(role, i);
     if (!b || b->requests == 0) continue;
     out.push_back({TimePoint{Duration{i * options_.bucket.count()}}, b->requests, b->failures});
   }
-  return out;
 }
 
 TimePoint ModelOutcomes::next_evidence(Role canary, Role compared, TimePoint fed_until) const {

@@ -29,7 +29,8 @@ class ModelOutcomes final : public OutcomeSource {
                         Duration window) const override;
   std::vector<double> samples(Role role, BuiltinQuery query, TimePoint end,
                               Duration window) const override;
-  std::vector<OutcomeBatch> batches(Role role, TimePoint end, Duration window) const override;
+  void batches(Role role, TimePoint end, Duration window,
+               std::vector<OutcomeBatch>& out) const override;
   // The end of the batch of the next failure the model has due for either role, at most a
   // minute on (so that the batches in between are still within the horizon when read).
   TimePoint next_evidence(Role canary, Role compared, TimePoint fed_until) const override;

@@ -1,5 +1,6 @@
 #include "controller/simulation/random.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -69,7 +70,57 @@ double Random::exponential() {
 
 std::int64_t Random::poisson(double mean) {
   if (!(mean > 0)) return 0;
-  return mean < 10 ? poisson_small(mean) : poisson_ptrs(mean);
+  if (mean < 10) return poisson_small(mean);
+  if (const PoissonTable* table = poisson_table(mean)) return table->draw(uniform());
+  return poisson_ptrs(mean);
+}
+
+PoissonTable::PoissonTable(double mean) : mean_(mean) {
+  double p = std::exp(-mean), cumulative = p;
+  cdf_.push_back(cumulative);
+  for (std::int64_t k = 1; (k <= mean || cumulative < 1 - 1e-15) && p > 0; ++k) {
+    p *= mean / static_cast<double>(k);
+    cumulative += p;
+    cdf_.push_back(cumulative);
+  }
+  guide_.resize(cdf_.size());
+  std::uint32_t k = 0;
+  for (std::size_t i = 0; i < guide_.size(); ++i) {
+    const double at = static_cast<double>(i) / static_cast<double>(guide_.size());
+    while (k + 1 < cdf_.size() && cdf_[k] < at) ++k;
+    guide_[i] = k;
+  }
+}
+
+std::int64_t PoissonTable::draw(double u) const {
+  if (u <= cdf_.back()) {
+    auto k = guide_[static_cast<std::size_t>(u * static_cast<double>(guide_.size()))];
+    while (cdf_[k] < u) ++k;
+    return k;
+  }
+  auto k = static_cast<std::int64_t>(cdf_.size()) - 1;
+  double p = cdf_[cdf_.size() - 1] - cdf_[cdf_.size() - 2], cumulative = cdf_.back();
+  while (cumulative < u && p > 0) {
+    ++k;
+    p *= mean_ / static_cast<double>(k);
+    cumulative += p;
+  }
+  return k;
+}
+
+// Tabulated the second time in a row a mean is asked: a one-off mean (a bucket cut short by
+// a change of split) would cost more to tabulate than to draw by PTRS.
+const PoissonTable* Random::poisson_table(double mean) {
+  if (mean > 600) return nullptr;
+  for (const auto& t : tables_)
+    if (t && t->mean() == mean) return &*t;
+  if (mean != untabulated_mean_) {
+    untabulated_mean_ = mean;
+    return nullptr;
+  }
+  auto& slot = tables_[tables_next_];
+  tables_next_ = (tables_next_ + 1) % tables_.size();
+  return &slot.emplace(mean);
 }
 
 // Inversion by sequential search: about `mean` multiplications, one uniform.
@@ -88,10 +139,12 @@ std::int64_t Random::poisson_small(double mean) {
 // Hörmann (1993), "The transformed rejection method for generating Poisson random
 // variables", algorithm PTRS.
 const Random::PtrsSetup& Random::ptrs_setup(double mean) {
-  for (const PtrsSetup& p : ptrs_)
-    if (p.mean == mean) return p;
-  PtrsSetup& p = ptrs_[ptrs_next_];
+  if (ptrs_[ptrs_last_].mean == mean) return ptrs_[ptrs_last_];
+  for (std::size_t i = 0; i < ptrs_.size(); ++i)
+    if (ptrs_[i].mean == mean) return ptrs_[ptrs_last_ = i];
+  ptrs_last_ = ptrs_next_;
   ptrs_next_ = (ptrs_next_ + 1) % ptrs_.size();
+  PtrsSetup& p = ptrs_[ptrs_last_];
   p.mean = mean;
   p.slam = std::sqrt(mean);
   p.loglam = std::log(mean);

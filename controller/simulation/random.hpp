@@ -6,8 +6,26 @@
 // libm.
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 namespace rollguard::sim {
+
+// A Poisson distribution's P(X <= k), tabulated until 1 - 1e-15 (means up to ~700, where
+// P(X = 0) is still a normal double), drawn from by inversion with a guide table (Chen and
+// Asau): the search starts at the first k that can hold u, a step or two from the answer.
+class PoissonTable {
+ public:
+  explicit PoissonTable(double mean);
+  double mean() const { return mean_; }
+  // The first k with P(X <= k) >= u; past the table the search goes on term by term.
+  std::int64_t draw(double u) const;
+
+ private:
+  double mean_;
+  std::vector<double> cdf_;
+  std::vector<std::uint32_t> guide_;  // guide_[i]: the first k with P(X <= k) >= i / size
+};
 
 class Random {
  public:
@@ -19,6 +37,9 @@ class Random {
   double uniform();      // (0, 1): never 0, so log(uniform()) is finite
   double normal();       // standard normal (Marsaglia's polar method, one value per call)
   double exponential();  // rate 1
+  // Inversion through a table of the distribution once a mean is asked a second time (a
+  // steady rate asks the same mean bucket after bucket): one uniform and a binary search;
+  // Hörmann's PTRS for one-off means.
   std::int64_t poisson(double mean);
   std::int64_t binomial(std::int64_t n, double p);
   double gamma(double shape);  // scale 1 (Marsaglia and Tsang)
@@ -27,6 +48,7 @@ class Random {
  private:
   std::int64_t poisson_small(double mean);
   std::int64_t poisson_ptrs(double mean);
+  const class PoissonTable* poisson_table(double mean);
   std::int64_t binomial_inversion(std::int64_t n, double p);
   std::int64_t binomial_btrs(std::int64_t n, double p);
 
@@ -40,6 +62,10 @@ class Random {
   };
   const PtrsSetup& ptrs_setup(double mean);
   std::array<PtrsSetup, 4> ptrs_;
+  std::array<std::optional<PoissonTable>, 4> tables_;
+  std::size_t tables_next_ = 0;
+  double untabulated_mean_ = -1;  // asked once: tabulated if asked again
+  std::size_t ptrs_last_ = 0;  // the slot asked for last: most draws ask for it again
   std::size_t ptrs_next_ = 0;  // the slot a new mean replaces
 };
 

@@ -41,7 +41,7 @@ TrafficModel::TrafficModel(const ScenarioSpec& scenario, TimePoint start, Durati
   for (Lane& lane : lanes_) lane.next_failure = random_.exponential();
 }
 
-int TrafficModel::version_index(const std::string& version) const {
+int TrafficModel::version_index(std::string_view version) const {
   return version == canary_version_ ? kCanaryVersion : kStableVersion;
 }
 
@@ -100,6 +100,7 @@ void TrafficModel::set_split(const TrafficSplit& split, TimePoint now) {
   advance_to(now);
   split_ = split;
   stretch_.until = TimePoint::min();  // a version may start serving, and its faults count
+  ++changes_;
   for (int v : {kStableVersion, kCanaryVersion})
     if (!serving_[static_cast<std::size_t>(v)] && share_of(v) > 0)
       serving_[static_cast<std::size_t>(v)] = now;
@@ -109,6 +110,7 @@ void TrafficModel::set_version(Role role, int version, TimePoint now) {
   advance_to(now);
   versions_[slot(role)] = version;
   stretch_.until = TimePoint::min();
+  ++changes_;
   if (!serving_[static_cast<std::size_t>(version)] && split_[role] > 0)
     serving_[static_cast<std::size_t>(version)] = now;
 }
@@ -145,6 +147,14 @@ void TrafficModel::advance_to(TimePoint t) {
 // The failure process of draw() run ahead without drawing: the exposure still needed for the
 // next failure, spent stretch by stretch at each stretch's failure intensity.
 std::optional<TimePoint> TrafficModel::next_failure(Role role) const {
+  Prediction& p = lanes_[slot(role)].predicted;
+  const double for_failure = lanes_[slot(role)].next_failure;
+  if (p.for_failure != for_failure || p.changes != changes_)
+    p = {for_failure, changes_, predict_failure(role)};
+  return p.at;
+}
+
+std::optional<TimePoint> TrafficModel::predict_failure(Role role) const {
   const int version = version_of(role);
   if (!observed_[slot(role)] && version != kCanaryVersion) return std::nullopt;
   const Lane& lane = lanes_[slot(role)];

@@ -53,7 +53,7 @@ class TrafficModel {
   void set_version(Role role, int version, TimePoint now);
 
   int version_of(Role role) const { return versions_[static_cast<std::size_t>(role)]; }
-  int version_index(const std::string& version) const;
+  int version_index(std::string_view version) const;
   const VersionModel& model(int version) const {
     return models_[static_cast<std::size_t>(version)];
   }
@@ -74,11 +74,20 @@ class TrafficModel {
   std::int64_t served(int version) const { return served_[static_cast<std::size_t>(version)]; }
 
  private:
+  // next_failure()'s answer stays right until that failure is drawn or the split or a
+  // version changes: it is asked at every wake-up, and walks the stretches ahead.
+  struct Prediction {
+    double for_failure = -1;  // the lane's next_failure it was made for
+    std::uint64_t changes = 0;
+    std::optional<TimePoint> at;
+  };
   struct Lane {
     std::vector<TrafficBucket> ring;  // bucket i at i mod ring_size_, once drawn
-    double failure_exposure = 0;         // integrated failure intensity so far
-    double next_failure = 0;             // exposure at which the next failure arrives
+    double failure_exposure = 0;      // integrated failure intensity so far
+    double next_failure = 0;          // exposure at which the next failure arrives
+    mutable Prediction predicted;
   };
+  std::optional<TimePoint> predict_failure(Role role) const;
   // What holds from `cursor_` until the next change of rate or of a serving version's
   // faults: asked every bucket, it changes a few times a run.
   struct Stretch {
@@ -107,6 +116,7 @@ class TrafficModel {
   TrafficSplit split_;
   TimePoint cursor_;
   Stretch stretch_;  // until <= cursor_: to be worked out again
+  std::uint64_t changes_ = 0;  // of split and versions
   std::array<Lane, 3> lanes_;
   std::int64_t faulty_requests_ = 0, faulty_failures_ = 0;
   std::array<std::int64_t, 2> served_{};

@@ -186,8 +186,11 @@ TEST(OutcomeWindow, BatchesPerBucketForTheSequentialJudge) {
                           : ok(Role::Canary, kWindowStart + 1s * second + 10ms * i));
   const std::vector<OutcomeBatch> expected{
       {kWindowStart + 1s, 10, 1}, {kWindowStart + 2s, 10, 2}, {kWindowStart + 3s, 10, 3}, {kWindowStart + 4s, 10, 4}};
-  EXPECT_EQ(w.batches(Role::Canary, kWindowStart + 5s, 4s), expected);
-  EXPECT_TRUE(w.batches(Role::Stable, kWindowStart + 5s, 4s).empty());
+  std::vector<OutcomeBatch> batches{{kWindowStart, 1, 1}};  // replaced, not appended to
+  w.batches(Role::Canary, kWindowStart + 5s, 4s, batches);
+  EXPECT_EQ(batches, expected);
+  w.batches(Role::Stable, kWindowStart + 5s, 4s, batches);
+  EXPECT_TRUE(batches.empty());
 }
 
 TEST(OutcomeWindow, IntervalSamplesForMannWhitney) {

@@ -81,7 +81,8 @@ TEST_F(ModelOutcomesTest, SamplesAreSortedAtHistogramResolutionAndCapped) {
 }
 
 TEST_F(ModelOutcomesTest, BatchesAreTheBucketsWithRequests) {
-  const auto batches = outcomes_.batches(Role::Stable, TimePoint{} + 30s, 10s);
+  std::vector<OutcomeBatch> batches;
+  outcomes_.batches(Role::Stable, TimePoint{} + 30s, 10s, batches);
   ASSERT_EQ(batches.size(), 10u);
   EXPECT_EQ(batches.front().start, TimePoint{} + 20s);
   std::int64_t requests = 0;

@@ -43,7 +43,16 @@ INSTANTIATE_TEST_SUITE_P(
         SamplerCase{"normal", [](Random& r) { return r.normal(); }, 0, 1},
         SamplerCase{"exponential", [](Random& r) { return r.exponential(); }, 1, 1},
         SamplerCase{"poisson_small", [](Random& r) { return double(r.poisson(3.5)); }, 3.5, 3.5},
-        SamplerCase{"poisson_ptrs", [](Random& r) { return double(r.poisson(380)); }, 380, 380},
+        // A mean asked twice in a row is tabulated; alternating two keeps PTRS for neither.
+        SamplerCase{"poisson_table", [](Random& r) { return double(r.poisson(380)); }, 380, 380},
+        SamplerCase{"poisson_table_small", [](Random& r) { return double(r.poisson(12.5)); },
+                    12.5, 12.5},
+        SamplerCase{"poisson_ptrs",  // two means in turn: neither is asked twice in a row
+                    [odd = false](Random& r) mutable {
+                      odd = !odd;
+                      return double(r.poisson(odd ? 380 : 381));
+                    },
+                    380.5, 380.5 + 0.25},
         SamplerCase{"binomial_inversion", [](Random& r) { return double(r.binomial(200, 0.02)); },
                     4, 200 * 0.02 * 0.98},
         SamplerCase{"binomial_btrs", [](Random& r) { return double(r.binomial(1000, 0.3)); }, 300,
@@ -67,6 +76,18 @@ TEST(RandomTest, SameSeedSameNumbersOtherSeedOthers) {
   EXPECT_NE(xa, xc);
   EXPECT_NE(Random::derive(1, 1), Random::derive(1, 2));
   EXPECT_NE(Random::derive(1, 1), Random::derive(2, 1));
+}
+
+// Inversion: the first k whose P(X <= k) reaches u, also past the end of the table.
+TEST(RandomTest, APoissonTableInvertsTheDistribution) {
+  const PoissonTable t(50);
+  EXPECT_EQ(t.draw(1e-300), 0);
+  EXPECT_EQ(t.draw(0.5), 50);  // P(X <= 49) = 0.48119, P(X <= 50) = 0.53752
+  EXPECT_EQ(t.draw(0.4813), 50);
+  EXPECT_EQ(t.draw(0.4811), 49);
+  const std::int64_t last = t.draw(1 - 1e-15);
+  EXPECT_GT(last, 90);
+  EXPECT_GE(t.draw(std::nextafter(1.0, 0.0)), last);  // beyond the table: still a draw
 }
 
 TEST(RandomTest, LogFactorialIsExactInTheTableAndCloseBeyond) {
