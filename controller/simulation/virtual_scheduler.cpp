@@ -3,6 +3,7 @@
 namespace rollguard::sim {
 
 void VirtualScheduler::at(TimePoint when, std::function<void()> work) {
+  if (when <= now()) return post(std::move(work));
   std::size_t slot = works_.size();
   if (free_works_.empty()) {
     works_.push_back(std::move(work));
@@ -11,7 +12,7 @@ void VirtualScheduler::at(TimePoint when, std::function<void()> work) {
     free_works_.pop_back();
     works_[slot] = std::move(work);
   }
-  queue_.push(Entry{std::max(when, now()), ++order_, 0, slot});
+  queue_.push(Entry{when, ++order_, 0, slot});
 }
 
 // The reconciler re-arms its wake-up after every change, mostly for the same instant: that
@@ -33,7 +34,20 @@ void VirtualScheduler::cancel() {
 
 std::int64_t VirtualScheduler::run(TimePoint until, const std::function<bool()>& done) {
   std::int64_t ran = 0;
-  while (!queue_.empty()) {
+  while (!queue_.empty() || !posted_.empty()) {
+    // Posted work is due now, and the heap holds nothing earlier than now: it goes first
+    // unless the heap has work for now that was scheduled before it.
+    const bool heap_first =
+        !queue_.empty() && (posted_.empty() || (queue_.top().when == now() &&
+                                                queue_.top().order < posted_.front().order));
+    if (!heap_first) {
+      std::function<void()> work = std::move(posted_.front().work);
+      posted_.pop_front();
+      work();
+      ++ran;
+      if (done()) return ran;
+      continue;
+    }
     if (queue_.top().when > until) {
       clock_.set(until);
       return ran;
