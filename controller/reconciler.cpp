@@ -70,7 +70,7 @@ void Reconciler::attach() {
     return e.empty() ? std::string{} : e.front();
   };
   analyses_ = std::make_unique<AnalysisRunner>(
-      std::move(env), [this](const std::string& id) { feed(AnalysisProgress{id}); },
+      std::move(env), [this](const std::string& id) { on_analysis_progress(id); },
       [this](const std::string& id, Verdict v, const std::string& why) {
         feed(AnalysisCompleted{id, v, why});
       });
@@ -227,6 +227,16 @@ void Reconciler::wake() {
     if (due(plan_wake_at_) || due(router_retry_at_)) return feed(Tick{});
     wake();
   });
+}
+
+// A measurement moves the no-progress deadline and nothing else of the plan, unless the
+// machine made more of it (events): then everything is looked at again.
+void Reconciler::on_analysis_progress(const std::string& id) {
+  MachineOutcome out = machine_.apply(state_, AnalysisProgress{id}, now());
+  emit(out.events);
+  if (!out.events.empty() || reconciling_) return reconcile();
+  plan_wake_at_ = plan().wakeAt;
+  wake();
 }
 
 // A probe's result only makes that probe due again: look again sooner if it is due sooner.

@@ -81,6 +81,7 @@ class Reconciler {
   void watch_probes();
   void wake();
   void on_probe_result();
+  void on_analysis_progress(const std::string& id);
   void on_target(const TargetReport& report);
 
   ReconcilerParts parts_;

@@ -1,5 +1,7 @@
 #include "controller/rollout_machine.hpp"
 
+#include <cassert>
+
 #include "controller/machine_transition.hpp"
 #include "manifests/duration.hpp"
 
@@ -54,11 +56,17 @@ RolloutState RolloutMachine::begin(const std::string& known_good, TimePoint now)
 
 MachineOutcome RolloutMachine::apply(RolloutState& s, const MachineInput& input,
                                      TimePoint now) const {
-  RolloutState before = s;
+  // Only operator commands can be refused; a refused one changes nothing. (The copy is
+  // not made for the rest: the machine takes a few inputs per simulated second.)
+  std::optional<RolloutState> before;
+  if (std::holds_alternative<OperatorCommand>(input)) before = s;
   Transition t(*this, s, now);
   std::visit(t, input);
   MachineOutcome out = t.finish();
-  if (out.refusal) s = std::move(before);  // a refused action changes nothing
+  if (out.refusal) {
+    assert(before);
+    s = std::move(*before);
+  }
   return out;
 }
 

@@ -9,7 +9,14 @@ void SimulatedProber::probe(const ProbeRequest& request, std::function<void(Prob
   ProbeResult result;
   result.ok = !model_.state(version, scheduler_.now()).crashed;
   if (!result.ok) result.reason = "connect to " + request.endpoint + ": connection refused";
-  scheduler_.post([done = std::move(done), result = std::move(result)] { done(result); });
+  answers_.push_back({std::move(done), std::move(result)});
+  scheduler_.post([this] { answer_next(); });
+}
+
+void SimulatedProber::answer_next() {
+  Answer answer = std::move(answers_.front());
+  answers_.pop_front();
+  answer.done(std::move(answer.result));
 }
 
 }  // namespace rollguard::sim
