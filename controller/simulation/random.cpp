@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cmath>
 
 namespace rollguard::sim {
@@ -37,23 +36,6 @@ std::uint64_t Random::derive(std::uint64_t seed, std::uint64_t purpose) {
 // The state from SplitMix64 of the seed, as xoshiro's authors advise: never all zero.
 Random::Random(std::uint64_t seed) {
   for (std::size_t i = 0; i < state_.size(); ++i) state_[i] = derive(seed, i);
-}
-
-std::uint64_t Random::next() {
-  const std::uint64_t result = std::rotl(state_[1] * 5, 7) * 9;
-  const std::uint64_t t = state_[1] << 17;
-  state_[2] ^= state_[0];
-  state_[3] ^= state_[1];
-  state_[1] ^= state_[2];
-  state_[0] ^= state_[3];
-  state_[2] ^= t;
-  state_[3] = std::rotl(state_[3], 45);
-  return result;
-}
-
-double Random::uniform() {
-  // 53 random bits, shifted half a step off zero.
-  return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53;
 }
 
 double Random::normal() {

@@ -58,23 +58,6 @@ double TrafficModel::share_of(int version) const {
   return share;
 }
 
-std::int64_t TrafficModel::bucket_index(TimePoint t) const {
-  return floor_div(t.time_since_epoch().count(), bucket_.count());
-}
-
-std::size_t TrafficModel::ring_slot(std::int64_t index) const {
-  const auto n = static_cast<std::int64_t>(ring_size_);
-  const std::int64_t r = index % n;
-  return static_cast<std::size_t>(r < 0 ? r + n : r);
-}
-
-const TrafficBucket* TrafficModel::find(Role role, std::int64_t index) const {
-  const auto& ring = lanes_[slot(role)].ring;
-  if (ring.empty()) return nullptr;
-  const TrafficBucket& b = ring[ring_slot(index)];
-  return b.index == index ? &b : nullptr;
-}
-
 TrafficBucket& TrafficModel::bucket_at(Lane& lane, TimePoint t) {
   if (lane.ring.empty()) lane.ring.resize(ring_size_);
   const std::int64_t index = bucket_index(t);

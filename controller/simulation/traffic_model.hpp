@@ -13,6 +13,7 @@
 
 #include "controller/simulation/random.hpp"
 #include "controller/simulation/version_model.hpp"
+#include "health/bucket_span.hpp"
 #include "strategies/rollout_state.hpp"
 
 namespace rollguard::sim {
@@ -64,10 +65,18 @@ class TrafficModel {
   double share_of(int version) const;  // percent of requests the version serves now
 
   Duration bucket() const { return bucket_; }
-  std::int64_t bucket_index(TimePoint t) const;  // floor(t / bucket)
+  std::int64_t bucket_index(TimePoint t) const {  // floor(t / bucket)
+    return floor_div(t.time_since_epoch().count(), bucket_.count());
+  }
   // The bucket `index` of `role`; nullptr when nothing was drawn there or it is past the
   // horizon.
-  const TrafficBucket* find(Role role, std::int64_t index) const;
+  // Inline with the two below: the judges' reads ask for tens of thousands a run.
+  const TrafficBucket* find(Role role, std::int64_t index) const {
+    const auto& ring = lanes_[static_cast<std::size_t>(role)].ring;
+    if (ring.empty()) return nullptr;
+    const TrafficBucket& b = ring[ring_slot(index)];
+    return b.index == index ? &b : nullptr;
+  }
 
   std::int64_t faulty_requests() const { return faulty_requests_; }
   std::int64_t faulty_failures() const { return faulty_failures_; }
@@ -100,7 +109,11 @@ class TrafficModel {
   std::optional<TimePoint> next_change(int version, TimePoint t) const;
   const Stretch& stretch();
   void draw(Role role, TimePoint from, TimePoint to, const Stretch& stretch);
-  std::size_t ring_slot(std::int64_t index) const;
+  std::size_t ring_slot(std::int64_t index) const {
+    const auto n = static_cast<std::int64_t>(ring_size_);
+    const std::int64_t r = index % n;
+    return static_cast<std::size_t>(r < 0 ? r + n : r);
+  }
   TrafficBucket& bucket_at(Lane& lane, TimePoint t);
 
   const ScenarioSpec& scenario_;
