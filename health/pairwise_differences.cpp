@@ -88,6 +88,11 @@ std::int64_t count_differences_at_most(std::span<const double> xs, std::span<con
   return count;
 }
 
+double next_difference(std::span<const double> xs, std::span<const double> ys, std::int64_t k,
+                       double kth) {
+  return count_differences_at_most(xs, ys, kth) > k ? kth : smallest_above(xs, ys, kth);
+}
+
 double kth_difference(std::span<const double> xs, std::span<const double> ys, std::int64_t k,
                       std::vector<double>& scratch) {
   assert(!xs.empty() && !ys.empty());

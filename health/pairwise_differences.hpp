@@ -22,6 +22,12 @@ std::int64_t count_differences_at_most(std::span<const double> xs, std::span<con
 double kth_difference(std::span<const double> xs, std::span<const double> ys, std::int64_t k,
                       std::vector<double>& scratch);
 
+// The (k+1)-th smallest difference, given the k-th (1 <= k < m·n): the same value when it is
+// tied beyond rank k, else the smallest difference above it. O(m + n): the Hodges-Lehmann
+// estimate of an even number of differences needs both middle ones.
+double next_difference(std::span<const double> xs, std::span<const double> ys, std::int64_t k,
+                       double kth);
+
 // All m·n differences, sorted ascending, into `out`: for small samples, where one sort is
 // cheaper than several selections.
 void sorted_differences(std::span<const double> xs, std::span<const double> ys,

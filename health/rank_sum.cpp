@@ -56,7 +56,11 @@ ShiftInterval hodges_lehmann(std::span<const double> xs, std::span<const double>
   };
   ShiftInterval s;
   s.estimate = kth((mn + 1) / 2);
-  if (mn % 2 == 0) s.estimate = (s.estimate + kth(mn / 2 + 1)) / 2;
+  if (mn % 2 == 0) {
+    const double next = sort_all ? scratch[static_cast<std::size_t>(mn / 2)]
+                                 : next_difference(xs, ys, mn / 2, s.estimate);
+    s.estimate = (s.estimate + next) / 2;
+  }
 
   const boost::math::normal standard;
   const double z = boost::math::quantile(standard, (1 + confidence) / 2);

@@ -71,6 +71,9 @@ TEST_P(KthDifference, EqualsSortingEveryDifference) {
     const std::int64_t step = std::max<std::int64_t>(1, total / 97);
     for (std::int64_t k = 1; k <= total; k += step) {
       ASSERT_EQ(kth_difference(xs, ys, k, scratch), sorted[k - 1]) << "k=" << k;
+      if (k < total) {
+        ASSERT_EQ(next_difference(xs, ys, k, sorted[k - 1]), sorted[k]) << "k=" << k;
+      }
       ASSERT_EQ(count_differences_at_most(xs, ys, sorted[k - 1]),
                 std::upper_bound(sorted.begin(), sorted.end(), sorted[k - 1]) - sorted.begin());
     }
