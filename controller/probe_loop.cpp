@@ -4,7 +4,7 @@ namespace rollguard {
 
 ProbeLoop::ProbeLoop(std::vector<ProbeSpec> probes, Prober& prober,
                      std::function<void(std::function<void()>)> post, Failed on_failed,
-                     std::function<void()> on_result)
+                     Result on_result)
     : probes_(std::move(probes)),
       prober_(prober),
       post_(std::move(post)),
@@ -68,11 +68,10 @@ void ProbeLoop::on_result(std::uint64_t serial, const ProbeResult& result) {
   target.in_flight = false;
   if (target.tracker.record(result) && !target.reported) {
     target.reported = true;  // once: the rollout acts on it, the loop need not repeat it
-    const auto alive = alive_;
-    on_failed_(target.role, target.tracker.reason());
-    if (!*alive) return;  // acting on it ended the rollout, and this loop with it
+    on_failed_(target.role, target.tracker.reason());  // may stop every target, or the loop
+    return;
   }
-  if (on_result_) on_result_();
+  if (on_result_) on_result_(target.due);
 }
 
 }  // namespace rollguard

@@ -19,11 +19,13 @@ class ProbeLoop {
  public:
   using Failed = std::function<void(Role role, const std::string& reason)>;
 
-  // `on_result` (may be empty) runs on the owner's strand after each probe result: a target's
-  // next round is due only once its result is in, so the owner looks at next_due() again.
+  // `on_result` (may be empty) runs on the owner's strand after each probe result, with when
+  // that target is due again: only then is it due at all, so the owner may need to look
+  // sooner than it planned to.
+  using Result = std::function<void(TimePoint due)>;
   ProbeLoop(std::vector<ProbeSpec> probes, Prober& prober,
             std::function<void(std::function<void()>)> post, Failed on_failed,
-            std::function<void()> on_result = {});
+            Result on_result = {});
   ~ProbeLoop();
 
   // The endpoints to watch now; targets that left are forgotten, new ones start at `now`.
@@ -52,7 +54,7 @@ class ProbeLoop {
   Prober& prober_;
   std::function<void(std::function<void()>)> post_;
   Failed on_failed_;
-  std::function<void()> on_result_;
+  Result on_result_;
   std::map<Key, Target> targets_;
   std::uint64_t serials_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

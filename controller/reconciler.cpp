@@ -80,7 +80,7 @@ void Reconciler::attach() {
         [this](Role role, const std::string& why) {
           feed(ProbeFailed{role, why});
         },
-        [this] { on_probe_result(); });
+        [this](TimePoint due) { on_probe_result(due); });
   }
   auto alive = alive_;
   // The driver may outlive this reconciler (a stopped revision's driver tearing down): the
@@ -240,9 +240,8 @@ void Reconciler::on_analysis_progress(const std::string& id) {
 }
 
 // A probe's result only makes that probe due again: look again sooner if it is due sooner.
-void Reconciler::on_probe_result() {
-  const std::optional<TimePoint> due = probes_->next_due();
-  if (due && (!wake_at_ || *due < *wake_at_)) wake();
+void Reconciler::on_probe_result(TimePoint due) {
+  if (!wake_at_ || due < *wake_at_) wake();
 }
 
 void Reconciler::on_target(const TargetReport& report) {

@@ -80,7 +80,7 @@ class Reconciler {
   void run_analyses(const Plan& plan);
   void watch_probes();
   void wake();
-  void on_probe_result();
+  void on_probe_result(TimePoint due);
   void on_analysis_progress(const std::string& id);
   void on_target(const TargetReport& report);
 

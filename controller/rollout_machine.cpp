@@ -203,16 +203,11 @@ void RolloutMachine::Transition::operator()(const TrafficFailed& in) {
 }
 
 void RolloutMachine::Transition::operator()(const AnalysisProgress& in) {
-  auto step = planner().step_analysis(s_);
-  auto background = planner().background_analysis(s_);
-  if ((step && step->id == in.id) || (background && background->id == in.id))
-    s_.lastProgressAt = now_;
+  if (planner().is_current_analysis(s_, in.id)) s_.lastProgressAt = now_;
 }
 
 void RolloutMachine::Transition::operator()(const AnalysisCompleted& in) {
-  auto step = planner().step_analysis(s_);
-  auto background = planner().background_analysis(s_);
-  const bool current = (step && step->id == in.id) || (background && background->id == in.id);
+  const bool current = planner().is_current_analysis(s_, in.id);
   if (!current || s_.verdicts.contains(in.id)) return;  // a stale or repeated report
   s_.verdicts[in.id] = in.verdict;
   s_.lastProgressAt = now_;

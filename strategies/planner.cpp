@@ -14,9 +14,9 @@ bool running(Phase p) {
   return p == Phase::Progressing || p == Phase::Paused;
 }
 
-bool has_verdict(const RolloutState& s, const std::optional<AnalysisRequest>& r, Verdict v) {
-  if (!r) return false;
-  auto it = s.verdicts.find(r->id);
+bool has_verdict(const RolloutState& s, const std::optional<std::string>& id, Verdict v) {
+  if (!id) return false;
+  auto it = s.verdicts.find(*id);
   return it != s.verdicts.end() && it->second == v;
 }
 
@@ -40,12 +40,29 @@ bool Planner::timed(const RolloutState& s) const {
   return st.duration && (st.kind == Step::Kind::Pause || st.kind == Step::Kind::Bake);
 }
 
-std::optional<AnalysisRequest> Planner::step_analysis(const RolloutState& s) const {
+std::optional<std::string> Planner::step_analysis_id(const RolloutState& s) const {
   if (!running(s.phase) || s.step >= program_.steps.size()) return std::nullopt;
+  if (program_.steps[s.step].templates.empty()) return std::nullopt;
+  return "step" + std::to_string(s.step + 1) + "." + std::to_string(s.attempt);
+}
+
+std::optional<std::string> Planner::background_analysis_id(const RolloutState& s) const {
+  const auto& bg = program_.background;
+  if (!bg || bg->templates.empty() || !running(s.phase)) return std::nullopt;
+  if (s.step < static_cast<std::size_t>(std::max(0, bg->startingStep))) return std::nullopt;
+  return "background." + std::to_string(s.backgroundAttempt);
+}
+
+bool Planner::is_current_analysis(const RolloutState& s, std::string_view id) const {
+  return step_analysis_id(s) == id || background_analysis_id(s) == id;
+}
+
+std::optional<AnalysisRequest> Planner::step_analysis(const RolloutState& s) const {
+  auto id = step_analysis_id(s);
+  if (!id) return std::nullopt;
   const Step& st = program_.steps[s.step];
-  if (st.templates.empty()) return std::nullopt;
   AnalysisRequest r;
-  r.id = "step" + std::to_string(s.step + 1) + "." + std::to_string(s.attempt);
+  r.id = std::move(*id);
   r.kind = st.analysis;
   r.templates = st.templates;
   r.viaPreview = st.viaPreview;
@@ -54,13 +71,12 @@ std::optional<AnalysisRequest> Planner::step_analysis(const RolloutState& s) con
 }
 
 std::optional<AnalysisRequest> Planner::background_analysis(const RolloutState& s) const {
-  const auto& bg = program_.background;
-  if (!bg || bg->templates.empty() || !running(s.phase)) return std::nullopt;
-  if (s.step < static_cast<std::size_t>(std::max(0, bg->startingStep))) return std::nullopt;
+  auto id = background_analysis_id(s);
+  if (!id) return std::nullopt;
   AnalysisRequest r;
-  r.id = "background." + std::to_string(s.backgroundAttempt);
+  r.id = std::move(*id);
   r.kind = AnalysisKind::Background;
-  r.templates = bg->templates;
+  r.templates = program_.background->templates;
   return r;
 }
 
@@ -77,11 +93,11 @@ StepGate Planner::gate(const RolloutState& s, TimePoint now) const {
       if (!st.duration) return StepGate::AwaitingPromotion;
       return timer_done ? StepGate::Done : StepGate::Waiting;
     case Step::Kind::Analysis:
-      return has_verdict(s, step_analysis(s), Verdict::Successful) ? StepGate::Done
+      return has_verdict(s, step_analysis_id(s), Verdict::Successful) ? StepGate::Done
                                                                    : StepGate::Waiting;
     case Step::Kind::Bake:
       return timer_done &&
-                     (st.templates.empty() || has_verdict(s, step_analysis(s), Verdict::Successful))
+                     (st.templates.empty() || has_verdict(s, step_analysis_id(s), Verdict::Successful))
                  ? StepGate::Done
                  : StepGate::Waiting;
   }
@@ -103,8 +119,10 @@ Plan Planner::plan(const RolloutState& s, TimePoint now) const {
       p.traffic = st.traffic;
       p.instances = st.instances;
       p.preview = st.preview;
-      for (const auto& r : {step_analysis(s), background_analysis(s)})
-        if (r && !s.verdicts.contains(r->id)) p.analyses.push_back(*r);
+      if (auto r = step_analysis(s); r && !s.verdicts.contains(r->id))
+        p.analyses.push_back(std::move(*r));
+      if (auto r = background_analysis(s); r && !s.verdicts.contains(r->id))
+        p.analyses.push_back(std::move(*r));
       if (s.phase == Phase::Progressing)
         p.wakeAt =
             timed(s) ? s.stepStartedAt + *st.duration : s.lastProgressAt + policy_.progressDeadline;

@@ -3,6 +3,7 @@
 // be running, whether the current step is done, and when to look again. No I/O, no clock.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "manifests/rollout_spec.hpp"
@@ -41,6 +42,9 @@ class Planner {
   // The analysis the current step waits for, if any, and the background analysis, if running.
   std::optional<AnalysisRequest> step_analysis(const RolloutState& s) const;
   std::optional<AnalysisRequest> background_analysis(const RolloutState& s) const;
+  // Whether `id` names the step's or the background analysis the state runs now (without
+  // building either request: the machine asks at every measurement).
+  bool is_current_analysis(const RolloutState& s, std::string_view id) const;
 
   // The step is waiting on a timer, not on the world: progressDeadline does not apply.
   bool timed(const RolloutState& s) const;
@@ -51,6 +55,9 @@ class Planner {
   const RollbackPolicy& policy() const { return policy_; }
 
  private:
+  std::optional<std::string> step_analysis_id(const RolloutState& s) const;
+  std::optional<std::string> background_analysis_id(const RolloutState& s) const;
+
   Program program_;
   RollbackPolicy policy_;
 };
