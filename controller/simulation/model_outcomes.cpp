@@ -50,23 +50,27 @@ std::int64_t WindowCounts::responses() const {
 ModelOutcomes::ModelOutcomes(TrafficModel& model, std::uint64_t seed, OutcomeWindowOptions options)
     : model_(model), random_(seed), options_(options) {}
 
-void ModelOutcomes::add_bucket(Role role, std::int64_t index, WindowCounts& out) const {
-  const TrafficBucket* b = model_.find(role, index);
-  if (!b) return;
-  out.requests += b->requests;
-  out.failures += b->failures;
-  out.connection_errors += b->connection_errors;
-  for (const RegimeCount& r : b->responded) merge(out.responded, r);
+WindowCounts ModelOutcomes::counts(Role role, TimePoint end, Duration window) const {
+  return tally(role, end, window, true);
 }
 
-WindowCounts ModelOutcomes::counts(Role role, TimePoint end, Duration window) const {
+// `regimes`: also the responses per latency regime (only latency queries need them).
+WindowCounts ModelOutcomes::tally(Role role, TimePoint end, Duration window, bool regimes) const {
   model_.advance_to(end);
   const BucketSpan s = bucket_span(end, window, options_.bucket, options_.horizon);
   WindowCounts out;
   out.from = s.from;
   out.to = s.to;
-  out.responded.reserve(4);  // a regime per version and fault: rarely more
-  for (std::int64_t i = s.first; i <= s.last; ++i) add_bucket(role, i, out);
+  if (regimes) out.responded.reserve(4);  // a regime per version and fault: rarely more
+  for (std::int64_t i = s.first; i <= s.last; ++i) {
+    const TrafficBucket* b = model_.find(role, i);
+    if (!b) continue;
+    out.requests += b->requests;
+    out.failures += b->failures;
+    out.connection_errors += b->connection_errors;
+    if (regimes)
+      for (const RegimeCount& r : b->responded) merge(out.responded, r);
+  }
   return out;
 }
 
@@ -153,7 +157,7 @@ std::vector<double> ModelOutcomes::latency_samples(
 
 MetricReading ModelOutcomes::reading(Role role, BuiltinQuery query, TimePoint end,
                                      Duration window) const {
-  const WindowCounts c = counts(role, end, window);
+  const WindowCounts c = tally(role, end, window, is_latency(query));
   MetricReading r;
   double value = kNaN;
   std::int64_t samples = c.requests;

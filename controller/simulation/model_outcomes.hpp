@@ -41,7 +41,7 @@ class ModelOutcomes final : public OutcomeSource {
   double latency_quantile(const std::vector<RegimeCount>& responded, double q) const;
 
  private:
-  void add_bucket(Role role, std::int64_t index, WindowCounts& out) const;
+  WindowCounts tally(Role role, TimePoint end, Duration window, bool regimes) const;
   double mixture_quantile(const std::vector<RegimeCount>& responded, double u) const;
   std::vector<double> latency_samples(const std::vector<RegimeCount>& responded) const;
 

@@ -58,14 +58,6 @@ double TrafficModel::share_of(int version) const {
   return share;
 }
 
-TrafficBucket& TrafficModel::bucket_at(Lane& lane, TimePoint t) {
-  if (lane.ring.empty()) lane.ring.resize(ring_size_);
-  const std::int64_t index = bucket_index(t);
-  TrafficBucket& b = lane.ring[ring_slot(index)];
-  if (b.index != index) b = TrafficBucket{index};
-  return b;
-}
-
 double TrafficModel::rps_at(TimePoint t) const {
   double rps = 0;
   for (const RateChange& c : scenario_.traffic)

@@ -114,7 +114,13 @@ class TrafficModel {
     const std::int64_t r = index % n;
     return static_cast<std::size_t>(r < 0 ? r + n : r);
   }
-  TrafficBucket& bucket_at(Lane& lane, TimePoint t);
+  TrafficBucket& bucket_at(Lane& lane, TimePoint t) {
+    if (lane.ring.empty()) lane.ring.resize(ring_size_);
+    const std::int64_t index = bucket_index(t);
+    TrafficBucket& b = lane.ring[ring_slot(index)];
+    if (b.index != index) b = TrafficBucket{index};
+    return b;
+  }
 
   const ScenarioSpec& scenario_;
   TimePoint start_;
