@@ -1,6 +1,7 @@
 #include "controller/simulation/traffic_model.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 
 #include "health/bucket_span.hpp"
@@ -31,7 +32,8 @@ TrafficModel::TrafficModel(const ScenarioSpec& scenario, TimePoint start, Durati
     : scenario_(scenario),
       start_(start),
       bucket_(bucket),
-      ring_size_(static_cast<std::size_t>(ceil_div(horizon.count(), bucket.count())) + 2),
+      ring_size_(
+          std::bit_ceil(static_cast<std::size_t>(ceil_div(horizon.count(), bucket.count())) + 2)),
       random_(seed),
       observed_(observed),
       models_{VersionModel(scenario.stable), VersionModel(scenario.canary)},
@@ -112,9 +114,10 @@ const TrafficModel::Stretch& TrafficModel::stretch() {
 void TrafficModel::advance_to(TimePoint t) {
   while (cursor_ < t) {
     const Stretch& now = stretch();
-    const TimePoint bucket_end{Duration{(bucket_index(cursor_) + 1) * bucket_.count()}};
+    const std::int64_t bucket = bucket_index(cursor_);
+    const TimePoint bucket_end{Duration{(bucket + 1) * bucket_.count()}};
     const TimePoint end = std::min({t, bucket_end, now.until});
-    for (Role role : kRoles) draw(role, cursor_, end, now);
+    for (Role role : kRoles) draw(role, bucket, cursor_, end, now);
     cursor_ = end;
   }
 }
@@ -158,7 +161,8 @@ std::optional<TimePoint> TrafficModel::predict_failure(Role role) const {
 // One stretch over which nothing changes: successes are Poisson with the success intensity;
 // failures come from a Poisson process run on the integrated failure intensity, so a role
 // that fails once an hour costs nothing per bucket.
-void TrafficModel::draw(Role role, TimePoint from, TimePoint to, const Stretch& stretch) {
+void TrafficModel::draw(Role role, std::int64_t bucket, TimePoint from, TimePoint to,
+                        const Stretch& stretch) {
   const double share = split_[role], rps = stretch.rps;
   const int version = version_of(role);
   if (share <= 0 || rps <= 0) return;
@@ -166,7 +170,7 @@ void TrafficModel::draw(Role role, TimePoint from, TimePoint to, const Stretch& 
   const VersionState& st = stretch.states[static_cast<std::size_t>(version)];
   const double expected = rps * share / 100 * seconds(to - from);
   Lane& lane = lanes_[slot(role)];
-  TrafficBucket& b = bucket_at(lane, from);
+  TrafficBucket& b = bucket_at(lane, bucket);
   std::int64_t requests = 0, failures = 0;
   if (st.crashed) {
     requests = failures = random_.poisson(expected);

@@ -91,7 +91,7 @@ class TrafficModel {
     std::optional<TimePoint> at;
   };
   struct Lane {
-    std::vector<TrafficBucket> ring;  // bucket i at i mod ring_size_, once drawn
+    std::vector<TrafficBucket> ring;  // bucket i at ring_slot(i), once drawn
     double failure_exposure = 0;      // integrated failure intensity so far
     double next_failure = 0;          // exposure at which the next failure arrives
     mutable Prediction predicted;
@@ -108,15 +108,13 @@ class TrafficModel {
   std::optional<TimePoint> next_rate_change(TimePoint t) const;
   std::optional<TimePoint> next_change(int version, TimePoint t) const;
   const Stretch& stretch();
-  void draw(Role role, TimePoint from, TimePoint to, const Stretch& stretch);
+  void draw(Role role, std::int64_t bucket, TimePoint from, TimePoint to, const Stretch& stretch);
+  // A power of two: a mask, where a division per lookup cost more than the lookup.
   std::size_t ring_slot(std::int64_t index) const {
-    const auto n = static_cast<std::int64_t>(ring_size_);
-    const std::int64_t r = index % n;
-    return static_cast<std::size_t>(r < 0 ? r + n : r);
+    return static_cast<std::size_t>(index) & (ring_size_ - 1);
   }
-  TrafficBucket& bucket_at(Lane& lane, TimePoint t) {
+  TrafficBucket& bucket_at(Lane& lane, std::int64_t index) {
     if (lane.ring.empty()) lane.ring.resize(ring_size_);
-    const std::int64_t index = bucket_index(t);
     TrafficBucket& b = lane.ring[ring_slot(index)];
     if (b.index != index) b = TrafficBucket{index};
     return b;
@@ -134,7 +132,7 @@ class TrafficModel {
   std::array<std::optional<TimePoint>, 2> serving_;
   TrafficSplit split_;
   TimePoint cursor_;
-  Stretch stretch_;  // until <= cursor_: to be worked out again
+  Stretch stretch_;            // until <= cursor_: to be worked out again
   std::uint64_t changes_ = 0;  // of split and versions
   std::array<Lane, 3> lanes_;
   std::int64_t faulty_requests_ = 0, faulty_failures_ = 0;
