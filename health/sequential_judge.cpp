@@ -104,6 +104,21 @@ const double* SequentialJudge::normalizers_for(std::int64_t canary_requests,
       shape.failures == failures)
     return normalizers;
   shape = {canary_requests, baseline_requests, failures};
+  if (failures == 1) {
+    // The commonest evidence: X is 1 with p = n_c / (n_c + n_b), so E_1[ω^X] = 1 + p (ω - 1).
+    const double p = static_cast<double>(canary_requests) /
+                     static_cast<double>(canary_requests + baseline_requests);
+    double null = NAN, null_moment = 0;
+    for (std::size_t k = 0; k < alternatives_.size(); ++k) {
+      const Alternative& a = alternatives_[k];
+      if (a.log_null != null) {
+        null = a.log_null;
+        null_moment = std::log1p(p * (std::exp(a.log_null) - 1));
+      }
+      normalizers[k] = std::log1p(p * (a.odds_ratio - 1)) - null_moment;
+    }
+    return normalizers;
+  }
   split_.assign(canary_requests, baseline_requests, failures);
   double null = NAN, null_moment = 0;
   for (std::size_t k = 0; k < alternatives_.size(); ++k) {

@@ -22,6 +22,21 @@ bool contains(const std::string& text, const char* part) {
   return text.find(part) != std::string::npos;
 }
 
+// One failure among 30 canary and 10 baseline requests, against a tolerated ratio of 1.5: the
+// failure is the canary's with probability p ω / (1 - p + p ω), p = 30 / 40, under odds ratio
+// ω; the judge's ratio is that over the same at the boundary, averaged over the grid.
+TEST(SequentialJudge, OneFailureAgainstABoundaryByHand) {
+  SequentialJudge judge(spec_for(Direction::Increase, 0.98, 1.5));
+  judge.observe(30, 1, 10, 0);
+  const double p = 0.75;
+  auto canary_share = [p](double omega) { return p * omega / (1 - p + p * omega); };
+  double expected = 0;
+  for (double excess : kSequentialExcess)
+    expected += canary_share(1.5 * excess) / canary_share(1.5);
+  expected /= static_cast<double>(kSequentialExcess.size());
+  EXPECT_NEAR(judge.likelihood_ratio(), expected, 1e-12 * expected);
+}
+
 TEST(SequentialJudge, OneFailureByHand) {
   // Null boundary odds ratio 1, one request per side, the canary's failed: under odds ratio ω
   // the failure is the canary's with probability ω / (1 + ω), under the null 1/2, so the
