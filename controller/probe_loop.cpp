@@ -18,8 +18,8 @@ ProbeLoop::~ProbeLoop() {
 void ProbeLoop::watch(Role role, const std::vector<std::string>& endpoints, TimePoint now) {
   std::erase_if(targets_, [&](const auto& entry) {
     const Target& t = entry.second;
-    return t.role == role && std::find(endpoints.begin(), endpoints.end(),
-                                       t.request.endpoint) == endpoints.end();
+    return t.role == role &&
+           std::find(endpoints.begin(), endpoints.end(), t.request.endpoint) == endpoints.end();
   });
   for (const ProbeSpec& probe : probes_) {
     for (const std::string& endpoint : endpoints) {
@@ -33,8 +33,8 @@ void ProbeLoop::watch(Role role, const std::vector<std::string>& endpoints, Time
           probe.check, endpoint, probe.timeout, {{"role", std::string(to_string(role))}}};
       targets_.emplace(std::move(key),
                        Target{&probe, role, std::move(request),
-                              ProbeTracker(probe.name, role, endpoint, probe.failureThreshold),
-                              now, ++serials_, false, false});
+                              ProbeTracker(probe.name, role, endpoint, probe.failureThreshold), now,
+                              ++serials_, false, false});
     }
   }
 }

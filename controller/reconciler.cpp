@@ -156,11 +156,10 @@ void Reconciler::route_traffic(const Plan& p) {
   // in the same millisecond as the rollback began may have arrived just before it, and one
   // apply too many is cheap where one too few would leave the rollback unverified.
   const bool rolling_back = state_.phase == Phase::RollingBack;
-  const bool confirmed = confirmed_ && confirmed_->split == p.traffic &&
-                         confirmed_->preview == p.preview &&
-                         std::ranges::all_of(kRoles, [&](Role role) {
-                           return confirmed_->endpoints(role) == endpoints_[slot(role)];
-                         });
+  const bool confirmed =
+      confirmed_ && confirmed_->split == p.traffic && confirmed_->preview == p.preview &&
+      std::ranges::all_of(
+          kRoles, [&](Role role) { return confirmed_->endpoints(role) == endpoints_[slot(role)]; });
   const bool stale = !confirmed || (rolling_back && confirmed_at_ <= state_.rollbackStartedAt);
   if (!stale || routing_ || (router_retry_at_ && now() < *router_retry_at_)) return;
   router_retry_at_.reset();

@@ -58,8 +58,9 @@ std::string format_ratio(double r) {
   // A ratio of 107.4 reads better as "107x" than as "1.07e+02x".
   char buf[32];
   const bool whole = std::fabs(r) >= 100 && std::fabs(r) < 1e9;
-  char* end = whole ? std::to_chars(buf, buf + sizeof buf - 1, r, std::chars_format::fixed, 0).ptr
-                    : std::to_chars(buf, buf + sizeof buf - 1, r, std::chars_format::general, 3).ptr;
+  char* end = whole
+                  ? std::to_chars(buf, buf + sizeof buf - 1, r, std::chars_format::fixed, 0).ptr
+                  : std::to_chars(buf, buf + sizeof buf - 1, r, std::chars_format::general, 3).ptr;
   *end++ = 'x';
   return {buf, end};
 }

@@ -94,10 +94,10 @@ StepGate Planner::gate(const RolloutState& s, TimePoint now) const {
       return timer_done ? StepGate::Done : StepGate::Waiting;
     case Step::Kind::Analysis:
       return has_verdict(s, step_analysis_id(s), Verdict::Successful) ? StepGate::Done
-                                                                   : StepGate::Waiting;
+                                                                      : StepGate::Waiting;
     case Step::Kind::Bake:
-      return timer_done &&
-                     (st.templates.empty() || has_verdict(s, step_analysis_id(s), Verdict::Successful))
+      return timer_done && (st.templates.empty() ||
+                            has_verdict(s, step_analysis_id(s), Verdict::Successful))
                  ? StepGate::Done
                  : StepGate::Waiting;
   }

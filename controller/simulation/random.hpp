@@ -68,8 +68,8 @@ class Random {
   }
 
   std::array<std::uint64_t, 4> state_;
-  // PTRS's constants for the last few means: a steady rate asks for the same mean bucket
-  // after bucket for each role, and the logs and square root would cost as much as the draw.
+  // PTRS's constants for the last few means (steady means above the tables' range recur
+  // bucket after bucket, and the logs and square root would cost as much as the draw).
   struct PtrsSetup {
     double mean = -1, slam = 0, loglam = 0, b = 0, a = 0, log_invalpha = 0, vr = 0;
   };
@@ -78,8 +78,8 @@ class Random {
   std::array<std::optional<PoissonTable>, 4> tables_;
   std::size_t tables_next_ = 0;
   double untabulated_mean_ = -1;  // asked once: tabulated if asked again
-  std::size_t ptrs_last_ = 0;  // the slot asked for last: most draws ask for it again
-  std::size_t ptrs_next_ = 0;  // the slot a new mean replaces
+  std::size_t ptrs_last_ = 0;     // the slot asked for last: most draws ask for it again
+  std::size_t ptrs_next_ = 0;     // the slot a new mean replaces
 };
 
 // log(k!) exactly enough for the rejection tests (a table, then Stirling's series).

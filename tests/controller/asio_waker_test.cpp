@@ -32,7 +32,7 @@ TEST(AsioWakerTest, ACancelledWakeUpNeverRuns) {
   io.run_for(std::chrono::milliseconds(100));
   EXPECT_FALSE(ran);
   waker.wake_at(now(), [&] { ran = true; });  // still usable afterwards
-  io.restart();  // it ran out of work above
+  io.restart();                               // it ran out of work above
   io.run_for(std::chrono::milliseconds(100));
   EXPECT_TRUE(ran);
 }

@@ -45,8 +45,8 @@ INSTANTIATE_TEST_SUITE_P(
         SamplerCase{"poisson_small", [](Random& r) { return double(r.poisson(3.5)); }, 3.5, 3.5},
         // A mean asked twice in a row is tabulated; alternating two keeps PTRS for neither.
         SamplerCase{"poisson_table", [](Random& r) { return double(r.poisson(380)); }, 380, 380},
-        SamplerCase{"poisson_table_small", [](Random& r) { return double(r.poisson(12.5)); },
-                    12.5, 12.5},
+        SamplerCase{"poisson_table_small", [](Random& r) { return double(r.poisson(12.5)); }, 12.5,
+                    12.5},
         SamplerCase{"poisson_ptrs",  // two means in turn: neither is asked twice in a row
                     [odd = false](Random& r) mutable {
                       odd = !odd;
