@@ -40,9 +40,9 @@ class Random {
   double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
   double normal();       // standard normal (Marsaglia's polar method, one value per call)
   double exponential();  // rate 1
-  // Inversion through a table of the distribution once a mean is asked a second time (a
-  // steady rate asks the same mean bucket after bucket): one uniform and a binary search;
-  // Hörmann's PTRS for one-off means.
+  // Inversion through a table of the distribution once a mean is asked a second time in a row
+  // (a steady rate asks the same mean bucket after bucket): one uniform and a step or two of
+  // search; Hörmann's PTRS for one-off means and means above the tables' range.
   std::int64_t poisson(double mean);
   std::int64_t binomial(std::int64_t n, double p);
   double gamma(double shape);  // scale 1 (Marsaglia and Tsang)
@@ -51,7 +51,7 @@ class Random {
  private:
   std::int64_t poisson_small(double mean);
   std::int64_t poisson_ptrs(double mean);
-  const class PoissonTable* poisson_table(double mean);
+  const PoissonTable* poisson_table(double mean);
   std::int64_t binomial_inversion(std::int64_t n, double p);
   std::int64_t binomial_btrs(std::int64_t n, double p);
 
@@ -68,6 +68,11 @@ class Random {
   }
 
   std::array<std::uint64_t, 4> state_;
+
+  std::array<std::optional<PoissonTable>, 4> tables_;
+  std::size_t tables_next_ = 0;   // the slot a new table replaces
+  double untabulated_mean_ = -1;  // asked once: tabulated if asked again
+
   // PTRS's constants for the last few means (steady means above the tables' range recur
   // bucket after bucket, and the logs and square root would cost as much as the draw).
   struct PtrsSetup {
@@ -75,11 +80,8 @@ class Random {
   };
   const PtrsSetup& ptrs_setup(double mean);
   std::array<PtrsSetup, 4> ptrs_;
-  std::array<std::optional<PoissonTable>, 4> tables_;
-  std::size_t tables_next_ = 0;
-  double untabulated_mean_ = -1;  // asked once: tabulated if asked again
-  std::size_t ptrs_last_ = 0;     // the slot asked for last: most draws ask for it again
-  std::size_t ptrs_next_ = 0;     // the slot a new mean replaces
+  std::size_t ptrs_last_ = 0;  // the slot asked for last: most draws ask for it again
+  std::size_t ptrs_next_ = 0;  // the slot a new mean replaces
 };
 
 // log(k!) exactly enough for the rejection tests (a table, then Stirling's series).

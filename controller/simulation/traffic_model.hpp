@@ -69,8 +69,7 @@ class TrafficModel {
     return floor_div(t.time_since_epoch().count(), bucket_.count());
   }
   // The bucket `index` of `role`; nullptr when nothing was drawn there or it is past the
-  // horizon.
-  // Inline with the two below: the judges' reads ask for tens of thousands a run.
+  // horizon. Inline, like the lookups below: the judges' reads ask for tens of thousands.
   const TrafficBucket* find(Role role, std::int64_t index) const {
     const auto& ring = lanes_[static_cast<std::size_t>(role)].ring;
     if (ring.empty()) return nullptr;
