@@ -93,6 +93,35 @@ double next_difference(std::span<const double> xs, std::span<const double> ys, s
   return count_differences_at_most(xs, ys, kth) > k ? kth : smallest_above(xs, ys, kth);
 }
 
+std::vector<std::pair<double, std::int64_t>> tied_differences(std::span<const double> xs,
+                                                              std::span<const double> ys,
+                                                              std::size_t limit) {
+  auto distinct = [](std::span<const double> s) {
+    std::vector<std::pair<double, std::int64_t>> runs;
+    for (const double v : s) {
+      if (runs.empty() || runs.back().first != v) runs.emplace_back(v, 0);
+      ++runs.back().second;
+    }
+    return runs;
+  };
+  std::vector<std::pair<double, std::int64_t>> out;
+  const auto x = distinct(xs), y = distinct(ys);
+  if (x.size() * y.size() > limit) return out;
+  out.reserve(x.size() * y.size());
+  for (const auto& [xv, xn] : x)
+    for (const auto& [yv, yn] : y) out.emplace_back(xv - yv, xn * yn);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+double kth_tied_difference(const std::vector<std::pair<double, std::int64_t>>& differences,
+                           std::int64_t k) {
+  assert(!differences.empty() && k >= 1);
+  for (const auto& [value, pairs] : differences)
+    if ((k -= pairs) <= 0) return value;
+  return differences.back().first;
+}
+
 double kth_difference(std::span<const double> xs, std::span<const double> ys, std::int64_t k,
                       std::vector<double>& scratch) {
   assert(!xs.empty() && !ys.empty());

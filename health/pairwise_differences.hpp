@@ -9,6 +9,7 @@
 // result equals sorting all of them.
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace rollguard {
@@ -27,6 +28,17 @@ double kth_difference(std::span<const double> xs, std::span<const double> ys, st
 // estimate of an even number of differences needs both middle ones.
 double next_difference(std::span<const double> xs, std::span<const double> ys, std::int64_t k,
                        double kth);
+
+// The m·n differences as (value, how many pairs give it), ascending, when the samples have
+// so few distinct values that there are at most `limit` such pairs of values (per-interval
+// error rates are mostly equal: their differences take a handful of values however many
+// pairs there are); empty otherwise. Values are x_i - y_j exactly as computed.
+std::vector<std::pair<double, std::int64_t>> tied_differences(std::span<const double> xs,
+                                                              std::span<const double> ys,
+                                                              std::size_t limit);
+// The k-th smallest (1-based) of such differences.
+double kth_tied_difference(const std::vector<std::pair<double, std::int64_t>>& differences,
+                           std::int64_t k);
 
 // All m·n differences, sorted ascending, into `out`: for small samples, where one sort is
 // cheaper than several selections.

@@ -49,16 +49,20 @@ ShiftInterval hodges_lehmann(std::span<const double> xs, std::span<const double>
   const auto mn = static_cast<std::int64_t>(m * n);
   // Up to four order statistics: one sort of every difference is cheaper for small samples,
   // selection without forming them for large ones.
-  const bool sort_all = mn <= kSortAllDifferences;
+  // Few distinct values (per-interval error rates, mostly equal): their differences with
+  // multiplicities, a short list however large m·n is.
+  const auto tied = tied_differences(xs, ys, kSortAllDifferences);
+  const bool sort_all = tied.empty() && mn <= kSortAllDifferences;
   if (sort_all) sorted_differences(xs, ys, scratch);
   const auto kth = [&](std::int64_t k) {
+    if (!tied.empty()) return kth_tied_difference(tied, k);
     return sort_all ? scratch[static_cast<std::size_t>(k - 1)] : kth_difference(xs, ys, k, scratch);
   };
   ShiftInterval s;
   s.estimate = kth((mn + 1) / 2);
   if (mn % 2 == 0) {
-    const double next = sort_all ? scratch[static_cast<std::size_t>(mn / 2)]
-                                 : next_difference(xs, ys, mn / 2, s.estimate);
+    const double next =
+        !tied.empty() || sort_all ? kth(mn / 2 + 1) : next_difference(xs, ys, mn / 2, s.estimate);
     s.estimate = (s.estimate + next) / 2;
   }
 

@@ -81,6 +81,25 @@ TEST_P(KthDifference, EqualsSortingEveryDifference) {
   }
 }
 
+// Samples with few distinct values: their differences with multiplicities give the same
+// order statistics; samples with many distinct values give none.
+TEST_P(KthDifference, TiedDifferencesGiveTheSameOrderStatistics) {
+  const SampleCase& c = GetParam();
+  std::mt19937_64 rng(11);
+  auto xs = c.draw(rng, c.m), ys = c.draw(rng, c.n);
+  std::sort(xs.begin(), xs.end());
+  std::sort(ys.begin(), ys.end());
+  const auto tied = tied_differences(xs, ys, 1024);
+  std::vector<double> distinct_x = xs, distinct_y = ys;
+  distinct_x.erase(std::unique(distinct_x.begin(), distinct_x.end()), distinct_x.end());
+  distinct_y.erase(std::unique(distinct_y.begin(), distinct_y.end()), distinct_y.end());
+  ASSERT_EQ(tied.empty(), distinct_x.size() * distinct_y.size() > 1024);
+  if (tied.empty()) return;
+  const auto sorted = all_differences(xs, ys);
+  for (std::size_t k = 1; k <= sorted.size(); ++k)
+    ASSERT_EQ(kth_tied_difference(tied, static_cast<std::int64_t>(k)), sorted[k - 1]) << k;
+}
+
 INSTANTIATE_TEST_SUITE_P(Samples, KthDifference,
                          ::testing::Values(SampleCase{"Tiny", 1, 1, continuous},
                                            SampleCase{"Small", 7, 5, continuous},
