@@ -162,52 +162,37 @@ JudgeResult SequentialJudge::decide() const {
   r.canary_samples = canary_requests_;
   r.baseline_samples = baseline_requests_;
 
-  // Appended piece by piece into one string: a simulated hour writes this once a minute.
   std::string details;
-  details.reserve(200);
   if (!invalid_.empty()) {
     r.classification = JudgeClass::Inconclusive;
     details = invalid_;
   } else {
-    details += "rate ratio ";
-    details += format_ratio(r.ratio);
-    details += ", ";
+    const std::string ratio = "likelihood ratio " + format_number(r.statistic);
+    const std::string threshold = format_number(std::exp(log_threshold_));
+    std::string verdict;
     if (crossed_ != JudgeClass::Pass) {
       r.classification = crossed_;
-      details += "likelihood ratio ";
-      details += format_number(r.statistic);
-      details += ", crossed ";
-      details += format_number(std::exp(log_threshold_));
-      details += " after ";
-      details += std::to_string(crossed_at_canary_requests_);
-      details += " canary requests";
+      verdict = ratio + ", crossed " + threshold + " after " +
+                std::to_string(crossed_at_canary_requests_) + " canary requests";
     } else if (canary_requests_ == 0 || baseline_requests_ == 0) {
       r.classification = JudgeClass::Inconclusive;
-      details += "no requests to the ";
-      details += canary_requests_ == 0 ? "canary" : "baseline";
+      verdict =
+          std::string("no requests to the ") + (canary_requests_ == 0 ? "canary" : "baseline");
     } else {
       r.classification = JudgeClass::Pass;
-      details += "likelihood ratio ";
-      details += format_number(r.statistic);
-      details += " < ";
-      details += format_number(std::exp(log_threshold_));
+      verdict = ratio + " < " + threshold;
     }
-    details += ", ";
-    details += std::to_string(canary_requests_);
-    details += " vs ";
-    details += std::to_string(baseline_requests_);
-    details += " requests, tolerated ";
-    if (spec_.direction != Direction::Increase) details += format_ratio(spec_.allowedDecrease);
-    if (spec_.direction == Direction::Either) details += "..";
-    if (spec_.direction != Direction::Decrease) details += format_ratio(spec_.allowedIncrease);
-    details += ", confidence ";
-    details += format_number(spec_.confidence);
+    std::string tolerated;
+    if (spec_.direction != Direction::Increase) tolerated += format_ratio(spec_.allowedDecrease);
+    if (spec_.direction == Direction::Either) tolerated += "..";
+    if (spec_.direction != Direction::Decrease) tolerated += format_ratio(spec_.allowedIncrease);
+    details = "rate ratio " + format_ratio(r.ratio) + ", " + verdict + ", " +
+              std::to_string(canary_requests_) + " vs " + std::to_string(baseline_requests_) +
+              " requests, tolerated " + tolerated + ", confidence " +
+              format_number(spec_.confidence);
   }
-  if (rejected_batches_ > 0) {
-    details += ", ";
-    details += std::to_string(rejected_batches_);
-    details += " invalid batches ignored";
-  }
+  if (rejected_batches_ > 0)
+    details += ", " + std::to_string(rejected_batches_) + " invalid batches ignored";
   r.bad = is_bad(r.classification, spec_.direction);
   r.reason = judge_reason(r.canary, r.baseline, JudgeKind::Sequential, details);
   return r;
