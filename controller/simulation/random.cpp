@@ -120,25 +120,17 @@ std::int64_t Random::poisson_small(double mean) {
 
 // Hörmann (1993), "The transformed rejection method for generating Poisson random
 // variables", algorithm PTRS.
-const Random::PtrsSetup& Random::ptrs_setup(double mean) {
-  if (ptrs_[ptrs_last_].mean == mean) return ptrs_[ptrs_last_];
-  for (std::size_t i = 0; i < ptrs_.size(); ++i)
-    if (ptrs_[i].mean == mean) return ptrs_[ptrs_last_ = i];
-  ptrs_last_ = ptrs_next_;
-  ptrs_next_ = (ptrs_next_ + 1) % ptrs_.size();
-  PtrsSetup& p = ptrs_[ptrs_last_];
-  p.mean = mean;
-  p.slam = std::sqrt(mean);
-  p.loglam = std::log(mean);
-  p.b = 0.931 + 2.53 * p.slam;
-  p.a = -0.059 + 0.02483 * p.b;
-  p.log_invalpha = std::log(1.1239 + 1.1328 / (p.b - 3.4));
-  p.vr = 0.9277 - 3.6224 / (p.b - 2);
-  return p;
-}
-
 std::int64_t Random::poisson_ptrs(double mean) {
-  const PtrsSetup& p = ptrs_setup(mean);
+  PtrsSetup& p = ptrs_;
+  if (p.mean != mean) {
+    p.mean = mean;
+    p.slam = std::sqrt(mean);
+    p.loglam = std::log(mean);
+    p.b = 0.931 + 2.53 * p.slam;
+    p.a = -0.059 + 0.02483 * p.b;
+    p.log_invalpha = std::log(1.1239 + 1.1328 / (p.b - 3.4));
+    p.vr = 0.9277 - 3.6224 / (p.b - 2);
+  }
   for (;;) {
     const double u = uniform() - 0.5, v = uniform();
     const double us = 0.5 - std::fabs(u);

@@ -73,15 +73,11 @@ class Random {
   std::size_t tables_next_ = 0;   // the slot a new table replaces
   double untabulated_mean_ = -1;  // asked once: tabulated if asked again
 
-  // PTRS's constants for the last few means (steady means above the tables' range recur
-  // bucket after bucket, and the logs and square root would cost as much as the draw).
+  // PTRS's constants for the last mean (a steady mean above the tables' range recurs bucket
+  // after bucket, and the logs and square root would cost as much as the draw).
   struct PtrsSetup {
     double mean = -1, slam = 0, loglam = 0, b = 0, a = 0, log_invalpha = 0, vr = 0;
-  };
-  const PtrsSetup& ptrs_setup(double mean);
-  std::array<PtrsSetup, 4> ptrs_;
-  std::size_t ptrs_last_ = 0;  // the slot asked for last: most draws ask for it again
-  std::size_t ptrs_next_ = 0;  // the slot a new mean replaces
+  } ptrs_;
 };
 
 // log(k!) exactly enough for the rejection tests (a table, then Stirling's series).

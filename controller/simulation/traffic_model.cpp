@@ -92,19 +92,21 @@ void TrafficModel::set_version(Role role, int version, TimePoint now) {
     serving_[static_cast<std::size_t>(version)] = now;
 }
 
+// The next change of the rate or of `version`'s faults after `t`, if any.
 std::optional<TimePoint> TrafficModel::next_change(int version, TimePoint t) const {
+  std::optional<TimePoint> change = next_rate_change(t);
   const auto& since = serving_[static_cast<std::size_t>(version)];
-  if (!since) return std::nullopt;
-  const auto next = model(version).next_change(t - *since);
-  return next ? std::optional{*since + *next} : std::nullopt;
+  if (!since) return change;
+  const auto fault = model(version).next_change(t - *since);
+  if (fault && (!change || *since + *fault < *change)) change = *since + *fault;
+  return change;
 }
 
 const TrafficModel::Stretch& TrafficModel::stretch() {
   if (cursor_ < stretch_.until) return stretch_;
   stretch_.until = TimePoint::max();
-  for (auto change : {next_rate_change(cursor_), next_change(kStableVersion, cursor_),
-                      next_change(kCanaryVersion, cursor_)})
-    if (change) stretch_.until = std::min(stretch_.until, *change);
+  for (int v : {kStableVersion, kCanaryVersion})
+    if (auto change = next_change(v, cursor_)) stretch_.until = std::min(stretch_.until, *change);
   stretch_.rps = rps_at(cursor_);
   for (int v : {kStableVersion, kCanaryVersion})
     stretch_.states[static_cast<std::size_t>(v)] = state(v, cursor_);
@@ -139,8 +141,7 @@ std::optional<TimePoint> TrafficModel::predict_failure(Role role) const {
   // Summed in other stretches than draw() sums them: aim a little early, never late.
   double needed = (lane.next_failure - lane.failure_exposure) * (1 - 1e-9);
   for (TimePoint t = cursor_;;) {
-    std::optional<TimePoint> end = next_rate_change(t);
-    if (auto next = next_change(version, t); next && (!end || *next < *end)) end = next;
+    const std::optional<TimePoint> end = next_change(version, t);
     const VersionState st = state(version, t);
     const double requests_per_second = rps_at(t) * split_[role] / 100;
     if (requests_per_second > 0) {
