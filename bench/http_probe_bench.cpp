@@ -9,8 +9,8 @@
 #include <boost/asio/io_context.hpp>
 #include <thread>
 
-#include "health/prober.hpp"
-#include "tests/health/test_http_server.hpp"
+#include "health/probes/prober.hpp"
+#include "tests/support/test_http_server.hpp"
 
 namespace rollguard {
 namespace {

@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "health/mann_whitney.hpp"
+#include "health/judges/mann_whitney.hpp"
 
 namespace rollguard {
 namespace {

@@ -2,7 +2,7 @@
 // threads, and the controller's cost of a one-minute window query.
 #include <benchmark/benchmark.h>
 
-#include "health/outcome_window.hpp"
+#include "health/providers/builtin/outcome_window.hpp"
 
 namespace rollguard {
 namespace {

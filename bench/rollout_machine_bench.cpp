@@ -3,7 +3,7 @@
 // Target: >= 1M steps/s, so ten thousand rollouts and fast simulation are cheap.
 #include <benchmark/benchmark.h>
 
-#include "controller/rollout_machine.hpp"
+#include "controller/machine/rollout_machine.hpp"
 
 namespace rollguard {
 namespace {

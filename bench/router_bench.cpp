@@ -28,7 +28,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "controller/router/builtin_router_server.hpp"
+#include "controller/routers/builtin/proxy/builtin_router_server.hpp"
 
 extern char** environ;
 

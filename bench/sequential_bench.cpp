@@ -19,8 +19,8 @@
 
 #include <boost/math/distributions/normal.hpp>
 
-#include "health/failure_split.hpp"
-#include "health/sequential_judge.hpp"
+#include "health/judges/failure_split.hpp"
+#include "health/judges/sequential_judge.hpp"
 
 namespace rollguard {
 namespace {

@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "controller/live_rollout.hpp"
+#include "controller/runtime/live_rollout.hpp"
 #include "manifests/rollout_parser.hpp"
 #include "tests/support/test_http_client.hpp"
 

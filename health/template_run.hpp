@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "health/measurement_judge.hpp"
-#include "health/sequential_judge.hpp"
+#include "health/judges/measurement_judge.hpp"
+#include "health/judges/sequential_judge.hpp"
 
 namespace rollguard {
 

@@ -98,10 +98,11 @@ class Parser {
     NodePtr root = binary(0);
     const Token& t = peek();
     if (t.kind == Tok::RParen || t.kind == Tok::RBracket)
-      throw Failure{t.column, "unexpected " + in_quotes(t.text) + " with no matching opening bracket"};
-    if (t.kind != Tok::End)
       throw Failure{t.column,
-                    "expected an operator or the end of the expression, found " + in_quotes(t.text)};
+                    "unexpected " + in_quotes(t.text) + " with no matching opening bracket"};
+    if (t.kind != Tok::End)
+      throw Failure{t.column, "expected an operator or the end of the expression, found " +
+                                  in_quotes(t.text)};
     if (root->type != Type::Bool)
       throw Failure{1,
                     "a condition must be true or false (for example result < 0.01), but this "
@@ -117,8 +118,9 @@ class Parser {
 
   void expect_close(Tok kind, const char* close, const Token& open) {
     if (peek().kind != kind)
-      throw Failure{peek().column, "expected " + in_quotes(close) + " to close " + in_quotes(open.text) +
-                                       " at column " + std::to_string(open.column)};
+      throw Failure{peek().column, "expected " + in_quotes(close) + " to close " +
+                                       in_quotes(open.text) + " at column " +
+                                       std::to_string(open.column)};
     advance();
   }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -188,6 +189,12 @@ struct WebMetric {
 };
 
 using MetricSource = std::variant<BuiltinMetric, PrometheusMetric, WebMetric>;
+// The sources read through a MetricProvider; builtin metrics are read from the router's
+// outcomes instead.
+using ExternalMetric = std::variant<PrometheusMetric, WebMetric>;
+std::optional<ExternalMetric> external_metric(const MetricSource& source);
+// "builtin", "prometheus" or "web": the manifest's key for the source.
+std::string_view metric_kind_name(const MetricSource& source);
 
 enum class CompareAgainst { Baseline, Stable };
 enum class JudgeKind { MannWhitney, Ratio, Sequential };

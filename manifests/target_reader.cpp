@@ -121,7 +121,7 @@ NginxRouter read_nginx(const Cursor& at) {
 }
 
 // The command router fills in every role's share and the preview flag besides {{weight}}
-// (controller/command_router.hpp).
+// (controller/routers/command/command_router_driver.hpp).
 const std::vector<std::string>& set_weight_templates() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out = argv_templates();

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <string>
 
-#include "controller/event.hpp"
+#include "controller/machine/event.hpp"
 #include "strategies/rollout_state.hpp"
 
 namespace rollguard::cli {

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "controller/analysis_runner.hpp"
-#include "controller/event.hpp"
+#include "controller/machine/event.hpp"
+#include "controller/runtime/analysis_runner.hpp"
 #include "strategies/rollout_state.hpp"
 
 namespace rollguard::cli {

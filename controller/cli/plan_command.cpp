@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "controller/cli/commands.hpp"
-#include "controller/dry_run.hpp"
+#include "controller/machine/dry_run.hpp"
 #include "manifests/duration.hpp"
 #include "manifests/rollout_parser.hpp"
 #include "strategies/program_builder.hpp"

@@ -14,7 +14,7 @@
 #include "controller/cli/commands.hpp"
 #include "controller/cli/event_printer.hpp"
 #include "controller/cli/live_view.hpp"
-#include "controller/live_rollout.hpp"
+#include "controller/runtime/live_rollout.hpp"
 #include "manifests/duration.hpp"
 #include "manifests/rollout_parser.hpp"
 #include "strategies/program.hpp"

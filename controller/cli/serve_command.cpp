@@ -26,7 +26,7 @@ struct ServeOptions {
   int threads = 4;
 };
 
-int serve(const ServeOptions &options) {
+int serve(const ServeOptions& options) {
   ApiOptions api;
   if (auto error = api.set_listen(options.listen)) {
     std::cerr << "--listen: " << *error << "\n";
@@ -46,63 +46,52 @@ int serve(const ServeOptions &options) {
   boost::asio::io_context signals_io;
   boost::asio::signal_set signals(signals_io, SIGTERM, SIGINT);
   int received = 0;
-  signals.async_wait([&](const boost::system::error_code &ec, int signal) {
-    if (!ec)
-      received = signal;
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (!ec) received = signal;
   });
 
   ServiceOptions service_options;
   service_options.data_dir = options.data;
   service_options.threads = options.threads;
   auto opened = LocalRolloutService::open(service_options);
-  if (auto *error = std::get_if<std::string>(&opened)) {
+  if (auto* error = std::get_if<std::string>(&opened)) {
     std::cerr << "rollguard serve: " << *error << "\n";
     return kFailed;
   }
-  LocalRolloutService &service =
-      *std::get<std::unique_ptr<LocalRolloutService>>(opened);
+  LocalRolloutService& service = *std::get<std::unique_ptr<LocalRolloutService>>(opened);
 
   ApiServer server(service, api);
   if (auto error = server.start()) {
     std::cerr << "rollguard serve: " << *error << "\n";
     return kFailed;
   }
-  std::cout << "rollguard serve: listening on "
-            << (server.tls() ? "https://" : "http://") << api.address << ":"
-            << server.port() << " (data " << options.data << ")" << std::endl;
+  std::cout << "rollguard serve: listening on " << (server.tls() ? "https://" : "http://")
+            << api.address << ":" << server.port() << " (data " << options.data << ")" << std::endl;
 
   service.adopt();
-  for (const std::string &problem : service.problems())
-    spdlog::error("not resumed: {}", problem);
+  for (const std::string& problem : service.problems()) spdlog::error("not resumed: {}", problem);
   spdlog::info("ready: {} rollouts under management", service.list().size());
 
-  signals_io.run(); // until SIGTERM or SIGINT
-  spdlog::info("signal {}: stopping; every rollout keeps its recorded state",
-               received);
+  signals_io.run();  // until SIGTERM or SIGINT
+  spdlog::info("signal {}: stopping; every rollout keeps its recorded state", received);
   server.stop();
   service.shutdown();
   return kSucceeded;
 }
 
-} // namespace
+}  // namespace
 
-void add_serve_command(CLI::App &app, int &exit_code) {
+void add_serve_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ServeOptions>();
-  CLI::App *cmd = app.add_subcommand(
-      "serve", "Run the controller: HTTP API, store, many rollouts");
-  cmd->add_option("--listen", options->listen,
-                  "ADDR:PORT of the API (default 127.0.0.1:8470)");
-  cmd->add_option("--data", options->data,
-                  "Directory of the store (default ./rollguard-data)");
-  cmd->add_option("--tokens", options->tokens,
-                  "CSV of token,name,role (viewer|operator)");
-  cmd->add_option("--tls-cert", options->tls_cert,
-                  "PEM certificate: serve HTTPS");
-  cmd->add_option("--tls-key", options->tls_key,
-                  "PEM private key of --tls-cert");
+  CLI::App* cmd = app.add_subcommand("serve", "Run the controller: HTTP API, store, many rollouts");
+  cmd->add_option("--listen", options->listen, "ADDR:PORT of the API (default 127.0.0.1:8470)");
+  cmd->add_option("--data", options->data, "Directory of the store (default ./rollguard-data)");
+  cmd->add_option("--tokens", options->tokens, "CSV of token,name,role (viewer|operator)");
+  cmd->add_option("--tls-cert", options->tls_cert, "PEM certificate: serve HTTPS");
+  cmd->add_option("--tls-key", options->tls_key, "PEM private key of --tls-cert");
   cmd->add_option("--threads", options->threads, "Threads the rollouts run on")
       ->check(CLI::Range(1, 64));
   cmd->callback([options, &exit_code] { exit_code = serve(*options); });
 }
 
-} // namespace rollguard::cli
+}  // namespace rollguard::cli

@@ -20,7 +20,7 @@
 #include <thread>
 #include <variant>
 
-#include "controller/asio_waker.hpp"
+#include "controller/runtime/asio_waker.hpp"
 #include "controller/service/rollout_service.hpp"
 #include "controller/store/store.hpp"
 

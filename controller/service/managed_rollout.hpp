@@ -7,7 +7,7 @@
 
 #include <future>
 
-#include "controller/rollout_runtime.hpp"
+#include "controller/runtime/rollout_runtime.hpp"
 #include "controller/service/local_rollout_service.hpp"
 
 namespace rollguard {

@@ -3,7 +3,7 @@
 
 #include <future>
 
-#include "controller/rollout_machine.hpp"
+#include "controller/machine/rollout_machine.hpp"
 #include "controller/service/managed_rollout.hpp"
 
 namespace rollguard {

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "controller/event.hpp"
-#include "controller/machine_input.hpp"
+#include "controller/machine/event.hpp"
+#include "controller/machine/machine_input.hpp"
 #include "controller/store/stored_event.hpp"  // StoredEvent: numbered per rollout, seq from 1
 #include "manifests/rollout_spec.hpp"
 #include "strategies/rollout_state.hpp"
@@ -23,7 +23,7 @@ struct RolloutStatus {
   int revision = 0;  // bumps when a new canary version starts a new rollout
   RolloutSpec spec;
   RolloutState state;
-  std::size_t steps = 0;                  // steps of the compiled program
+  std::size_t steps = 0;                     // steps of the compiled program
   std::vector<std::string> analysesRunning;  // ids of the analyses running now
   TimePoint updatedAt{};
 };
@@ -53,8 +53,8 @@ struct ApplyResult {
 
 struct ActionResult {
   ServiceError error = ServiceError::None;
-  std::string reason;     // one line; set when refused or not found
-  RolloutStatus status;   // after the action (when found)
+  std::string reason;    // one line; set when refused or not found
+  RolloutStatus status;  // after the action (when found)
 };
 
 class RolloutService {

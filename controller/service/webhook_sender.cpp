@@ -11,7 +11,7 @@
 
 #include "controller/service/log.hpp"
 #include "controller/service/webhook_payload.hpp"
-#include "health/http_fetch.hpp"
+#include "health/net/http_fetch.hpp"
 
 namespace rollguard {
 

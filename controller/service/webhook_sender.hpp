@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "controller/service/rollout_service.hpp"
-#include "health/query_template.hpp"
+#include "health/providers/query_template.hpp"
 
 namespace rollguard {
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <regex>
 
+#include "manifests/overloaded.hpp"
+
 namespace rollguard::sim {
 namespace {
 
@@ -20,15 +22,15 @@ bool mentions(const std::string& text, std::initializer_list<const char*> words)
 
 }  // namespace
 
-ModelMetric classify_metric(const MetricSource& source) {
+ModelMetric classify_metric(const ExternalMetric& source) {
   ModelMetric m;
-  std::string text;
-  if (const auto* p = std::get_if<PrometheusMetric>(&source)) {
-    text = lower(p->query);
-  } else if (const auto* w = std::get_if<WebMetric>(&source)) {
-    text = lower(w->url + " " + w->jsonPath);
-    m.unit_per_ms = 1;
-  }
+  const std::string text =
+      std::visit(Overloaded{[](const PrometheusMetric& p) { return lower(p.query); },
+                            [&](const WebMetric& w) {
+                              m.unit_per_ms = 1;
+                              return lower(w.url + " " + w.jsonPath);
+                            }},
+                 source);
   if (mentions(text, {"latency", "duration", "quantile", "p50", "p90", "p99"})) {
     m.quantity = ModelQuantity::Latency;
     std::smatch match;

@@ -19,7 +19,7 @@ struct ModelMetric {
   double unit_per_ms = 0.001;  // Latency values are ms times this
 };
 
-ModelMetric classify_metric(const MetricSource& source);
+ModelMetric classify_metric(const ExternalMetric& source);
 
 class ModelMetricProvider final : public MetricProvider {
  public:

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 
-#include "health/bucket_span.hpp"
-#include "health/builtin_provider.hpp"
-#include "health/latency_histogram.hpp"
+#include "health/providers/builtin/bucket_span.hpp"
+#include "health/providers/builtin/builtin_provider.hpp"
+#include "health/providers/builtin/latency_histogram.hpp"
 
 namespace rollguard::sim {
 namespace {

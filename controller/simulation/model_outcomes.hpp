@@ -8,7 +8,7 @@
 
 #include "controller/simulation/traffic_model.hpp"
 #include "health/outcome_source.hpp"
-#include "health/outcome_window.hpp"
+#include "health/providers/builtin/outcome_window.hpp"
 
 namespace rollguard::sim {
 

@@ -6,7 +6,7 @@
 
 #include "controller/simulation/traffic_model.hpp"
 #include "controller/simulation/virtual_scheduler.hpp"
-#include "health/prober.hpp"
+#include "health/probes/prober.hpp"
 
 namespace rollguard::sim {
 

@@ -4,13 +4,13 @@
 // model sends each role's share to the version its endpoints run.
 #include <functional>
 
+#include "controller/ports/router_driver.hpp"
 #include "controller/simulation/traffic_model.hpp"
 #include "controller/simulation/virtual_scheduler.hpp"
-#include "controller/traffic_router.hpp"
 
 namespace rollguard::sim {
 
-class SimulatedRouter final : public TrafficRouter {
+class SimulatedRouter final : public RouterDriver {
  public:
   using Confirmed = std::function<void(const RouteTable&)>;
   SimulatedRouter(VirtualScheduler& scheduler, TrafficModel& model, Confirmed on_confirmed)

@@ -7,7 +7,7 @@
 #include "controller/simulation/random.hpp"
 #include "controller/simulation/traffic_model.hpp"
 #include "controller/simulation/virtual_scheduler.hpp"
-#include "health/synthetic_runner.hpp"
+#include "health/synthetic/synthetic_runner.hpp"
 
 namespace rollguard::sim {
 

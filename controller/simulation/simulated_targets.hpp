@@ -6,9 +6,9 @@
 #include <functional>
 #include <string>
 
+#include "controller/ports/target_driver.hpp"
 #include "controller/simulation/traffic_model.hpp"
 #include "controller/simulation/virtual_scheduler.hpp"
-#include "controller/target_driver.hpp"
 
 namespace rollguard::sim {
 

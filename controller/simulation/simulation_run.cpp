@@ -1,6 +1,6 @@
 #include "controller/simulation/simulation_run.hpp"
 
-#include "controller/reconciler.hpp"
+#include "controller/runtime/reconciler.hpp"
 #include "controller/simulation/model_metric_provider.hpp"
 #include "controller/simulation/model_outcomes.hpp"
 #include "controller/simulation/sim_endpoint.hpp"
@@ -88,7 +88,7 @@ RunReport simulate_run(const ScenarioSpec& scenario, std::uint64_t seed,
   parts.analysis.router_endpoint = kRouterEndpoint;
   parts.analysis.preview_header = spec.traffic.previewHeader;
   parts.analysis.make_provider =
-      [&](const MetricSource& source) -> std::unique_ptr<MetricProvider> {
+      [&](const ExternalMetric& source) -> std::unique_ptr<MetricProvider> {
     return std::make_unique<ModelMetricProvider>(classify_metric(source), outcomes, scheduler,
                                                  noise, scenario.metricNoise);
   };

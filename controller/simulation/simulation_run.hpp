@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "controller/event.hpp"
+#include "controller/machine/event.hpp"
 #include "manifests/scenario_spec.hpp"
 
 namespace rollguard::sim {

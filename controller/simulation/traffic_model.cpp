@@ -4,7 +4,7 @@
 #include <bit>
 #include <chrono>
 
-#include "health/bucket_span.hpp"
+#include "health/providers/builtin/bucket_span.hpp"
 
 namespace rollguard::sim {
 namespace {

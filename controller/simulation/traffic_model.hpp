@@ -13,7 +13,7 @@
 
 #include "controller/simulation/random.hpp"
 #include "controller/simulation/version_model.hpp"
-#include "health/bucket_span.hpp"
+#include "health/providers/builtin/bucket_span.hpp"
 #include "strategies/rollout_state.hpp"
 
 namespace rollguard::sim {

@@ -9,7 +9,7 @@
 #include <queue>
 #include <vector>
 
-#include "controller/reconciler.hpp"
+#include "controller/runtime/reconciler.hpp"
 
 namespace rollguard::sim {
 

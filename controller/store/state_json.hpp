@@ -8,7 +8,7 @@
 #include <string>
 #include <variant>
 
-#include "controller/event.hpp"
+#include "controller/machine/event.hpp"
 #include "strategies/rollout_state.hpp"
 
 namespace rollguard {

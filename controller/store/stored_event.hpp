@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "controller/event.hpp"
+#include "controller/machine/event.hpp"
 
 namespace rollguard {
 

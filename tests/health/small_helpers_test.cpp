@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "health/argv_template.hpp"
-#include "health/endpoint.hpp"
-#include "health/judge_result.hpp"
+#include "health/judges/judge_result.hpp"
+#include "health/net/endpoint.hpp"
+#include "health/process/argv_template.hpp"
 #include "health/text.hpp"
 
 namespace rollguard {

@@ -60,17 +60,18 @@ INSTANTIATE_TEST_SUITE_P(
     Strategies, CompileProgram,
     ::testing::Values(
         // The spec's example: weight w to the canary and w to a fresh baseline, 100-2w stable.
-        ProgramCase{"CanaryWithBaseline",
-                    canary_spec({SetWeightStep{5}, PauseStep{30s}, AnalysisStep{refs({"errors"})},
-                                 SetWeightStep{25}, PauseStep{}, SetWeightStep{100}},
-                                true),
-                    {{Kind::SetWeight, {90, 5, 5}, {2, 2, 2}, false, "setWeight 5 (baseline 5)"},
-                     {Kind::Pause, {90, 5, 5}, {2, 2, 2}, false, "pause 30s"},
-                     {Kind::Analysis, {90, 5, 5}, {2, 2, 2}, false, "analysis errors"},
-                     {Kind::SetWeight, {50, 25, 25}, {2, 2, 2}, false, "setWeight 25 (baseline 25)"},
-                     {Kind::Pause, {50, 25, 25}, {2, 2, 2}, false, "pause until promoted"},
-                     {Kind::SetWeight, kAllNew, {2, 2, 0}, false, "setWeight 100"}},
-                    5},
+        ProgramCase{
+            "CanaryWithBaseline",
+            canary_spec({SetWeightStep{5}, PauseStep{30s}, AnalysisStep{refs({"errors"})},
+                         SetWeightStep{25}, PauseStep{}, SetWeightStep{100}},
+                        true),
+            {{Kind::SetWeight, {90, 5, 5}, {2, 2, 2}, false, "setWeight 5 (baseline 5)"},
+             {Kind::Pause, {90, 5, 5}, {2, 2, 2}, false, "pause 30s"},
+             {Kind::Analysis, {90, 5, 5}, {2, 2, 2}, false, "analysis errors"},
+             {Kind::SetWeight, {50, 25, 25}, {2, 2, 2}, false, "setWeight 25 (baseline 25)"},
+             {Kind::Pause, {50, 25, 25}, {2, 2, 2}, false, "pause until promoted"},
+             {Kind::SetWeight, kAllNew, {2, 2, 0}, false, "setWeight 100"}},
+            5},
         // Past 50% the baseline takes what is left: 60 canary, 40 baseline, 0 stable.
         ProgramCase{"CanaryBaselineCappedPastHalf",
                     canary_spec({SetWeightStep{60}, SetWeightStep{100}}, true),
@@ -78,22 +79,20 @@ INSTANTIATE_TEST_SUITE_P(
                      {Kind::SetWeight, kAllNew, {2, 2, 0}, false, "setWeight 100"}},
                     1},
         // Steps that stop short of 100 end with the switch, like Argo's full promotion.
-        ProgramCase{"CanaryEndsWithTheSwitch",
-                    canary_spec({SetWeightStep{12.5}, PauseStep{1min}}),
-                    {{Kind::SetWeight, {87.5, 12.5, 0}, {2, 2, 0}, false, "setWeight 12.5"},
-                     {Kind::Pause, {87.5, 12.5, 0}, {2, 2, 0}, false, "pause 1m"},
-                     {Kind::SetWeight, kAllNew, {2, 2, 0}, false,
-                      "promote: 100% to the new version"}},
-                    2},
+        ProgramCase{
+            "CanaryEndsWithTheSwitch",
+            canary_spec({SetWeightStep{12.5}, PauseStep{1min}}),
+            {{Kind::SetWeight, {87.5, 12.5, 0}, {2, 2, 0}, false, "setWeight 12.5"},
+             {Kind::Pause, {87.5, 12.5, 0}, {2, 2, 0}, false, "pause 1m"},
+             {Kind::SetWeight, kAllNew, {2, 2, 0}, false, "promote: 100% to the new version"}},
+            2},
         // Blue/green: full size behind the preview route, held, switched, checked after.
         ProgramCase{"BlueGreenManualWithAnalyses",
                     base_spec(BlueGreenStrategy{false, refs({"flow"}), refs({"errors"})}),
-                    {{Kind::Analysis, kAllStable, {2, 2, 0}, true,
-                      "pre-promotion analysis flow"},
+                    {{Kind::Analysis, kAllStable, {2, 2, 0}, true, "pre-promotion analysis flow"},
                      {Kind::Pause, kAllStable, {2, 2, 0}, true, "pause until promoted"},
                      {Kind::SetWeight, kAllNew, {2, 2, 0}, false, "setWeight 100"},
-                     {Kind::Analysis, kAllNew, {2, 2, 0}, false,
-                      "post-promotion analysis errors"}},
+                     {Kind::Analysis, kAllNew, {2, 2, 0}, false, "post-promotion analysis errors"}},
                     2},
         ProgramCase{"BlueGreenAutomaticBare",
                     base_spec(BlueGreenStrategy{}),
@@ -143,8 +142,8 @@ TEST(CompileProgram, BakeAnalysisEndsWithTheBake) {
 }
 
 TEST(CompileProgram, PrePromotionAnalysisGoesThroughThePreviewRoute) {
-  const Program program = compile_program(
-      base_spec(BlueGreenStrategy{true, refs({"flow"}), refs({"errors"})}));
+  const Program program =
+      compile_program(base_spec(BlueGreenStrategy{true, refs({"flow"}), refs({"errors"})}));
   EXPECT_TRUE(program.steps[0].viaPreview);
   EXPECT_EQ(program.steps[0].analysis, AnalysisKind::PrePromotion);
   EXPECT_FALSE(program.steps[2].viaPreview);

@@ -29,7 +29,9 @@ inline RolloutSpec base_spec(StrategySpec strategy, int instances = 2) {
   return spec;
 }
 
-inline AnalysisRef refs(std::vector<std::string> names) { return AnalysisRef{std::move(names)}; }
+inline AnalysisRef refs(std::vector<std::string> names) {
+  return AnalysisRef{std::move(names)};
+}
 
 inline RolloutSpec canary_spec(std::vector<CanaryStep> steps, bool baseline = false) {
   return base_spec(CanaryStrategy{baseline, std::move(steps)});

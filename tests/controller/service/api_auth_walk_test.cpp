@@ -1,3 +1,4 @@
+// ctest: integration
 // Walks the server's own route table: every route that needs a role refuses an anonymous
 // caller (401) and every mutating one refuses a viewer (403), so a new route cannot be
 // added without the checks.

@@ -1,3 +1,4 @@
+// ctest: integration
 // Requests the API must refuse, each with the status and error body of spec/interfaces.md.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// ctest: integration
 // /metrics in Prometheus text, and one JSON log line per request.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// ctest: integration
 // The rollout routes doing their job: apply in YAML and JSON, read back the full status, act,
 // delete, read the history.
 #include <gtest/gtest.h>

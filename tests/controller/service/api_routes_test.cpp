@@ -64,13 +64,13 @@ TEST_P(RolloutNameTest, FollowsTheDnsLabelRule) {
 
 INSTANTIATE_TEST_SUITE_P(
     Names, RolloutNameTest,
-    ::testing::Values(RouteNameCase{"Simple", "checkout", true},
-                      RouteNameCase{"WithDash", "check-out-2", true}, RouteNameCase{"Digits", "1a", true},
-                      RouteNameCase{"Max63", std::string(63, 'a'), true},
-                      RouteNameCase{"Over63", std::string(64, 'a'), false}, RouteNameCase{"Empty", "", false},
-                      RouteNameCase{"Upper", "Checkout", false}, RouteNameCase{"LeadingDash", "-a", false},
-                      RouteNameCase{"TrailingDash", "a-", false}, RouteNameCase{"Dot", "a.b", false},
-                      RouteNameCase{"Underscore", "a_b", false}, RouteNameCase{"Space", "a b", false}),
+    ::testing::Values(
+        RouteNameCase{"Simple", "checkout", true}, RouteNameCase{"WithDash", "check-out-2", true},
+        RouteNameCase{"Digits", "1a", true}, RouteNameCase{"Max63", std::string(63, 'a'), true},
+        RouteNameCase{"Over63", std::string(64, 'a'), false}, RouteNameCase{"Empty", "", false},
+        RouteNameCase{"Upper", "Checkout", false}, RouteNameCase{"LeadingDash", "-a", false},
+        RouteNameCase{"TrailingDash", "a-", false}, RouteNameCase{"Dot", "a.b", false},
+        RouteNameCase{"Underscore", "a_b", false}, RouteNameCase{"Space", "a b", false}),
     [](const auto& info) { return info.param.name; });
 
 ApiRouter sample_router() {

@@ -1,3 +1,4 @@
+// ctest: integration
 // The HTTP API over the real service (SQLite store, strands): what the service refuses is
 // answered as an error with its reason, and what it accepts is durable before the answer.
 #include <gmock/gmock.h>

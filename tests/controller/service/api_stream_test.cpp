@@ -1,3 +1,4 @@
+// ctest: integration
 // GET /v1/rollouts/{name}/events?watch=true: Server-Sent Events, the history first, then each
 // new event, nothing twice; stop() ends the stream with its last chunk.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// ctest: integration
 // HTTPS with --tls-cert/--tls-key: a certificate made here with the openssl CLI, trusted by
 // the CLI's client through --ca-cert.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// ctest: integration
 // The `rollguard` client commands as a user runs them: the real binary against an ApiServer in
 // this process, with exit codes, NDJSON and the environment variables of the spec.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// ctest: integration
 // LocalRolloutService: apply's outcomes, operator actions and their refusals, removal, the
 // event log and its listeners, and re-adoption after the service is closed and reopened on
 // the same data directory.

@@ -1,3 +1,4 @@
+// ctest: integration
 // Webhooks delivered to a real local HTTP server: the events a manifest asks for, in order,
 // JSON or Slack-shaped, retried with backoff after 5xx, given up after a 4xx, never blocking
 // the event that caused them.
@@ -8,8 +9,8 @@
 
 #include "controller/service/webhook_sender.hpp"
 #include "tests/health/run_until.hpp"
-#include "tests/health/test_http_server.hpp"
 #include "tests/support/memory_rollout_service.hpp"
+#include "tests/support/test_http_server.hpp"
 
 namespace rollguard::testing {
 namespace {

@@ -1,3 +1,4 @@
+// ctest: integration
 // Does the simulator predict the live behaviour? One rollout run for real (demo-app processes
 // behind the built-in router, a load generator at a fixed rate, the canary failing 20% of its
 // requests from its first one) and simulated 200 times at the rate the live load achieved;
@@ -13,7 +14,7 @@
 #include <mutex>
 #include <thread>
 
-#include "controller/live_rollout.hpp"
+#include "controller/runtime/live_rollout.hpp"
 #include "controller/simulation/monte_carlo.hpp"
 #include "controller/support/proxy_process.hpp"
 #include "manifests/rollout_parser.hpp"

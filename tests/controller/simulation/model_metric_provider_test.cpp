@@ -8,7 +8,7 @@ namespace {
 
 struct ClassifyCase {
   std::string name;
-  MetricSource source;
+  ExternalMetric source;
   ModelQuantity quantity;
   double quantile;
   double unit_per_ms;

@@ -1,3 +1,4 @@
+// ctest: integration
 // `rollguard simulate` as a user runs it: the real binary on the example scenarios, its exit
 // codes (like `run` for one run, 0 for a Monte Carlo, 2 for an invalid scenario) and the JSON
 // summary on the last line.

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "controller/live_rollout.hpp"
+#include "controller/runtime/live_rollout.hpp"
 #include "controller/support/proxy_process.hpp"
 #include "manifests/rollout_parser.hpp"
 #include "support/port_block.hpp"

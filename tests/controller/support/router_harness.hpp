@@ -1,5 +1,5 @@
 #pragma once
-// Driving a TrafficRouter from a test: apply a route table and wait for its answer on a
+// Driving a RouterDriver from a test: apply a route table and wait for its answer on a
 // private io_context; then count which version (the demo app's X-Version header) answered
 // each of N requests sent through the proxy, each on a fresh connection so that every
 // request is balanced on its own.
@@ -8,13 +8,13 @@
 #include <map>
 #include <string>
 
-#include "controller/traffic_router.hpp"
-#include "health/http_client.hpp"
+#include "controller/ports/router_driver.hpp"
+#include "health/net/http_client.hpp"
 #include "tests/health/run_until.hpp"
 
 namespace rollguard::router_test {
 
-inline std::string apply_and_wait(boost::asio::io_context& io, TrafficRouter& router,
+inline std::string apply_and_wait(boost::asio::io_context& io, RouterDriver& router,
                                   const RouteTable& table) {
   return testing::run_until_done<std::string>(
       io, [&](std::function<void(std::string)> done) { router.apply(table, std::move(done)); });

@@ -1,0 +1,89 @@
+#include "health/judges/judge_result.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace rollguard {
+
+std::string_view to_string(JudgeClass c) {
+  switch (c) {
+    case JudgeClass::Pass:
+      return "Pass";
+    case JudgeClass::High:
+      return "High";
+    case JudgeClass::Low:
+      return "Low";
+    case JudgeClass::Inconclusive:
+      return "Inconclusive";
+  }
+  return "?";
+}
+
+std::string_view to_string(JudgeKind k) {
+  switch (k) {
+    case JudgeKind::MannWhitney:
+      return "mannWhitney";
+    case JudgeKind::Ratio:
+      return "ratio";
+    case JudgeKind::Sequential:
+      return "sequential";
+  }
+  return "?";
+}
+
+bool is_bad(JudgeClass c, Direction d) {
+  switch (c) {
+    case JudgeClass::High:
+      return d == Direction::Increase || d == Direction::Either;
+    case JudgeClass::Low:
+      return d == Direction::Decrease || d == Direction::Either;
+    case JudgeClass::Pass:
+    case JudgeClass::Inconclusive:
+      return false;
+  }
+  return false;
+}
+
+std::string format_number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  // std::to_chars with a precision writes what printf's "%.3g" does, several times faster
+  // (a simulated hour formats a few hundred of these).
+  char buf[32];
+  return {buf, std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 3).ptr};
+}
+
+std::string format_ratio(double r) {
+  if (std::isinf(r) && r > 0) return "inf";
+  // A ratio of 107.4 reads better as "107x" than as "1.07e+02x".
+  char buf[32];
+  const bool whole = std::fabs(r) >= 100 && std::fabs(r) < 1e9;
+  char* end = whole
+                  ? std::to_chars(buf, buf + sizeof buf - 1, r, std::chars_format::fixed, 0).ptr
+                  : std::to_chars(buf, buf + sizeof buf - 1, r, std::chars_format::general, 3).ptr;
+  *end++ = 'x';
+  return {buf, end};
+}
+
+std::string judge_reason(double canary, double baseline, JudgeKind judge,
+                         std::string_view details) {
+  std::string r = "canary " + format_number(canary) + " vs baseline " + format_number(baseline);
+  r += " (";
+  r += to_string(judge);
+  if (!details.empty()) {
+    r += ", ";
+    r += details;
+  }
+  r += ")";
+  return r;
+}
+
+std::string ratio_clause(double ratio, const CompareSpec& spec) {
+  std::string r = "ratio " + format_ratio(ratio);
+  if (ratio > spec.allowedIncrease) return r + " > " + format_ratio(spec.allowedIncrease);
+  if (ratio < spec.allowedDecrease) return r + " < " + format_ratio(spec.allowedDecrease);
+  return r + " within " + format_ratio(spec.allowedDecrease) + ".." +
+         format_ratio(spec.allowedIncrease);
+}
+
+}  // namespace rollguard

@@ -1,0 +1,96 @@
+#include "health/judges/mann_whitney.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "health/judges/rank_sum.hpp"
+
+namespace rollguard {
+namespace {
+
+double mean(std::span<const double> v) {
+  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
+
+// The effect size of Kayenta's judge: the ratio of means. Zero over zero is "no change".
+double mean_ratio(double canary, double baseline) {
+  if (baseline != 0) return canary / baseline;
+  return canary == 0 ? 1.0 : std::numeric_limits<double>::infinity();
+}
+
+bool all_finite(std::span<const double> v) {
+  return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
+}
+
+std::string signed_number(double v) {
+  return (v > 0 ? "+" : "") + format_number(v);
+}
+
+}  // namespace
+
+JudgeResult judge_mann_whitney(const CompareSpec& spec, std::span<const double> canary,
+                               std::span<const double> baseline) {
+  JudgeResult r;
+  r.canary_samples = static_cast<std::int64_t>(canary.size());
+  r.baseline_samples = static_cast<std::int64_t>(baseline.size());
+  const auto finish = [&](JudgeClass c, const std::string& details) {
+    r.classification = c;
+    r.bad = is_bad(c, spec.direction);
+    r.reason = judge_reason(r.canary, r.baseline, JudgeKind::MannWhitney, details);
+    return r;
+  };
+  const std::string confidence = "confidence " + format_number(spec.confidence);
+  if (canary.size() < kMannWhitneyMinSamples || baseline.size() < kMannWhitneyMinSamples)
+    return finish(JudgeClass::Inconclusive,
+                  "too few samples: canary " + std::to_string(canary.size()) + ", baseline " +
+                      std::to_string(baseline.size()) + ", need " +
+                      std::to_string(kMannWhitneyMinSamples) + " per side");
+  if (!all_finite(canary) || !all_finite(baseline))
+    return finish(JudgeClass::Inconclusive, "a sample is not a finite number");
+  if (!(spec.confidence > 0 && spec.confidence < 1))
+    return finish(JudgeClass::Inconclusive, confidence + " is outside (0, 1)");
+
+  r.canary = mean(canary);
+  r.baseline = mean(baseline);
+  if (r.canary < 0 || r.baseline < 0)
+    return finish(JudgeClass::Inconclusive, "mean ratio undefined for a negative mean");
+  r.ratio = mean_ratio(r.canary, r.baseline);
+
+  std::vector<double> xs(canary.begin(), canary.end()), ys(baseline.begin(), baseline.end());
+  std::sort(xs.begin(), xs.end());
+  std::sort(ys.begin(), ys.end());
+  if (xs.front() == xs.back() && ys.front() == ys.back() && xs.front() == ys.front())
+    return finish(JudgeClass::Pass, "all " + std::to_string(xs.size() + ys.size()) +
+                                        " samples equal " + format_number(xs.front()));
+
+  const RankSumTest test = rank_sum_test(xs, ys);
+  r.statistic = test.u;
+  r.p_value = test.p_value;
+  std::vector<double> scratch;
+  const ShiftInterval shift = hodges_lehmann(xs, ys, spec.confidence, scratch);
+  r.estimate = shift.estimate;
+  if (!shift.defined())
+    return finish(JudgeClass::Inconclusive, "too few samples for " + confidence + ": canary " +
+                                                std::to_string(xs.size()) + ", baseline " +
+                                                std::to_string(ys.size()));
+  r.lower = shift.lower;
+  r.upper = shift.upper;
+
+  const std::string shift_text = "shift " + signed_number(shift.estimate) + " in [" +
+                                 format_number(shift.lower) + ", " + format_number(shift.upper) +
+                                 "], p " + format_number(test.p_value);
+  const bool above = shift.lower > 0, below = shift.upper < 0;
+  std::string details = ratio_clause(r.ratio, spec) + ", " + shift_text;
+  if (!above && !below) details += " (not significant)";
+  details += ", " + confidence;
+  if (above)
+    return finish(r.ratio > spec.allowedIncrease ? JudgeClass::High : JudgeClass::Pass, details);
+  if (below)
+    return finish(r.ratio < spec.allowedDecrease ? JudgeClass::Low : JudgeClass::Pass, details);
+  return finish(JudgeClass::Pass, details);
+}
+
+}  // namespace rollguard

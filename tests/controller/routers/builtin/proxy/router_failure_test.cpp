@@ -1,0 +1,151 @@
+// ctest: integration
+// What the client and the sink see when a backend or the client misbehaves.
+#include <gtest/gtest.h>
+
+#include "controller/routers/builtin/proxy/router_fixture.hpp"
+
+namespace rollguard::testing {
+namespace {
+
+// A port nothing listens on: bound, then released.
+std::string closed_address() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const auto port = a.local_endpoint().port();
+  a.close();
+  return "127.0.0.1:" + std::to_string(port);
+}
+
+struct UpstreamFailureCase {
+  std::string name;
+  std::function<void(RouterHarness&)> arrange;
+  std::string target;
+  int client_status;
+  Role role;
+};
+
+class UpstreamFailureTest : public ::testing::TestWithParam<UpstreamFailureCase> {};
+
+TEST_P(UpstreamFailureTest, ClientGetsGatewayErrorAndSinkAConnectionError) {
+  const auto& c = GetParam();
+  RouterOptions options;
+  options.upstreamTimeout = 200ms;
+  RouterHarness h(options);
+  c.arrange(h);
+  TestClient client(h.router.port());
+  const auto reply = client.send(make_get(c.target));
+  EXPECT_EQ(reply.status(), c.client_status) << reply.error.message();
+  EXPECT_EQ(reply.header("X-Rollguard-Role"), to_string(c.role));
+  const auto outcomes = h.sink.outcomes();
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].role, c.role);
+  EXPECT_EQ(outcomes[0].status, 0);
+  EXPECT_TRUE(outcomes[0].connection_error);
+  EXPECT_TRUE(outcomes[0].failed());
+
+  // The client connection survives a gateway error: the request was read whole.
+  h.router.set_split({100, 0, 0}, false);
+  ASSERT_EQ(h.router.set_pools(Role::Stable, {h.stable.address()}), std::nullopt);
+  EXPECT_EQ(client.send(make_get()).status(), 200);
+  h.stable.release_all();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Failures, UpstreamFailureTest,
+    ::testing::Values(UpstreamFailureCase{"backend_down",
+                                          [](RouterHarness& h) {
+                                            ASSERT_EQ(h.router.set_pools(Role::Stable,
+                                                                         {closed_address()}),
+                                                      std::nullopt);
+                                          },
+                                          "/", 502, Role::Stable},
+                      UpstreamFailureCase{"backend_hangs",
+                                          [](RouterHarness&) {},  // /hold is never released in time
+                                          "/hold", 504, Role::Stable},
+                      UpstreamFailureCase{"role_without_backends",
+                                          [](RouterHarness& h) {
+                                            ASSERT_EQ(h.router.set_pools(Role::Canary, {}),
+                                                      std::nullopt);
+                                            h.router.set_split({0, 100, 0}, false);
+                                          },
+                                          "/", 503, Role::Canary}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(RouterFailure, BackendErrorStatusIsRecordedAsIs) {
+  RouterHarness h;
+  const auto reply = get_once(h.router.port(), make_get("/status/503"));
+  EXPECT_EQ(reply.status(), 503);
+  const auto outcomes = h.sink.outcomes();
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].status, 503);
+  EXPECT_FALSE(outcomes[0].connection_error);
+  EXPECT_TRUE(outcomes[0].failed());
+}
+
+struct ClientLimitCase {
+  std::string name;
+  std::string raw;      // what the client sends
+  int expected_status;  // 0: the router closes without answering
+};
+
+class ClientLimitTest : public ::testing::TestWithParam<ClientLimitCase> {};
+
+TEST_P(ClientLimitTest, RouterRefusesOrClosesWithoutRouting) {
+  const auto& c = GetParam();
+  RouterOptions options;
+  options.bodyLimit = 1024;
+  options.headerTimeout = 100ms;
+  options.idleTimeout = 100ms;
+  RouterHarness h(options);
+  TestClient client(h.router.port());
+  const auto reply = client.send_raw(c.raw);
+  EXPECT_EQ(reply.status(), c.expected_status) << reply.error.message();
+  if (c.expected_status == 0) {
+    EXPECT_TRUE(reply.error == boost::beast::http::error::end_of_stream ||
+                reply.error == boost::asio::error::connection_reset)
+        << reply.error.message();
+  } else {
+    EXPECT_EQ(reply.header("Connection"), "close");
+    EXPECT_TRUE(client.closed_by_peer());
+  }
+  EXPECT_EQ(h.sink.size(), 0u) << "refused before routing: no role to charge it to";
+  EXPECT_EQ(h.stable.requests(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Limits, ClientLimitTest,
+    ::testing::Values(
+        ClientLimitCase{"body_over_limit",
+                        "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4096\r\n\r\n", 413},
+        ClientLimitCase{"chunked_body_over_limit",
+                        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "800\r\n" +
+                            std::string(2048, 'x') + "\r\n0\r\n\r\n",
+                        413},
+        ClientLimitCase{"malformed", "NOT HTTP AT ALL\r\n\r\n", 400},
+        ClientLimitCase{"header_timeout", "GET / HTTP/1.1\r\nHost: a\r\n", 0}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(RouterFailure, BodyWithinLimitIsForwarded) {
+  RouterOptions options;
+  options.bodyLimit = 1024;
+  RouterHarness h(options);
+  auto req = make_get("/");
+  req.method(boost::beast::http::verb::post);
+  req.body() = std::string(1000, 'x');
+  const auto reply = get_once(h.router.port(), req);
+  EXPECT_EQ(reply.status(), 200);
+  EXPECT_EQ(reply.header("X-Echo-Body-Size"), "1000");
+}
+
+TEST(RouterFailure, IdleClientConnectionIsClosed) {
+  RouterOptions options;
+  options.idleTimeout = 100ms;
+  RouterHarness h(options);
+  TestClient client(h.router.port());
+  ASSERT_EQ(client.send(make_get()).status(), 200);
+  EXPECT_TRUE(client.closed_by_peer());
+}
+
+}  // namespace
+}  // namespace rollguard::testing
