@@ -4,6 +4,7 @@
 
 #include "manifests/duration.hpp"
 #include "manifests/enum_names.hpp"
+#include "manifests/overloaded.hpp"
 
 namespace rollguard {
 namespace {
@@ -47,24 +48,25 @@ void per_role(Json& out, const std::vector<std::string>& stable,
   if (!baseline.empty()) out["baseline"] = baseline;
 }
 
-Json target(const TargetSpec& spec) {
-  if (const auto* p = std::get_if<ProcessTarget>(&spec)) {
-    Json readiness = Json::object();
-    if (p->readiness.http) readiness["http"] = http_check(*p->readiness.http);
-    readiness["timeout"] = duration(p->readiness.timeout);
-    return Json{{"process",
-                 {{"command", p->command},
-                  {"instances", p->instances},
-                  {"env", string_map(p->env)},
-                  {"portRange", {p->portFirst, p->portLast}},
-                  {"readiness", readiness}}}};
-  }
-  if (const auto* s = std::get_if<StaticTarget>(&spec)) {
-    Json out = Json::object();
-    per_role(out, s->stable, s->canary, s->baseline);
-    return Json{{"static", out}};
-  }
-  const auto& c = std::get<CommandTarget>(spec);
+Json target_json(const ProcessTarget& p) {
+  Json readiness = Json::object();
+  if (p.readiness.http) readiness["http"] = http_check(*p.readiness.http);
+  readiness["timeout"] = duration(p.readiness.timeout);
+  return Json{{"process",
+               {{"command", p.command},
+                {"instances", p.instances},
+                {"env", string_map(p.env)},
+                {"portRange", {p.portFirst, p.portLast}},
+                {"readiness", readiness}}}};
+}
+
+Json target_json(const StaticTarget& s) {
+  Json out = Json::object();
+  per_role(out, s.stable, s.canary, s.baseline);
+  return Json{{"static", out}};
+}
+
+Json target_json(const CommandTarget& c) {
   Json out{{"deploy", c.deploy}};
   if (!c.ready.empty()) out["ready"] = c.ready;
   if (!c.teardown.empty()) out["teardown"] = c.teardown;
@@ -77,57 +79,73 @@ Json target(const TargetSpec& spec) {
   return Json{{"command", out}};
 }
 
+Json target(const TargetSpec& spec) {
+  return std::visit([](const auto& t) { return target_json(t); }, spec);
+}
+
 Json traffic(const TrafficSpec& spec) {
   Json out = Json::object();
-  if (const auto* b = std::get_if<BuiltinRouter>(&spec.router)) {
-    out["builtin"] = Json{{"listen", b->listen}};
-  } else if (const auto* h = std::get_if<HaproxyRouter>(&spec.router)) {
-    Json servers = Json::object();
-    per_role(servers, h->stable, h->canary, h->baseline);
-    out["haproxy"] =
-        Json{{"runtimeApi", h->runtimeApi}, {"backend", h->backend}, {"servers", servers}};
-  } else if (const auto* n = std::get_if<NginxRouter>(&spec.router)) {
-    out["nginx"] = Json{{"upstreamFile", n->upstreamFile}, {"reload", n->reload}};
-  } else if (const auto* c = std::get_if<CommandRouter>(&spec.router)) {
-    out["command"] = Json{{"setWeight", c->setWeight}};
-  } else {
-    out["none"] = Json::object();
-  }
+  std::visit(
+      Overloaded{[&](const BuiltinRouter& b) {
+                   out["builtin"] = Json{{"listen", b.listen}};
+                 },
+                 [&](const HaproxyRouter& h) {
+                   Json servers = Json::object();
+                   per_role(servers, h.stable, h.canary, h.baseline);
+                   out["haproxy"] = Json{
+                       {"runtimeApi", h.runtimeApi}, {"backend", h.backend}, {"servers", servers}};
+                 },
+                 [&](const NginxRouter& n) {
+                   out["nginx"] = Json{{"upstreamFile", n.upstreamFile}, {"reload", n.reload}};
+                 },
+                 [&](const CommandRouter& c) {
+                   out["command"] = Json{{"setWeight", c.setWeight}};
+                 },
+                 [&](const NoRouter&) { out["none"] = Json::object(); }},
+      spec.router);
   out["previewHeader"] = spec.previewHeader;
   return out;
 }
 
 Json canary_step(const CanaryStep& step) {
-  if (const auto* w = std::get_if<SetWeightStep>(&step))
-    return Json{{"setWeight", number(w->weight)}};
-  if (const auto* p = std::get_if<PauseStep>(&step)) {
-    Json pause = Json::object();
-    if (p->duration) pause["duration"] = duration(*p->duration);
-    return Json{{"pause", pause}};
-  }
-  return Json{{"analysis", analysis_ref(std::get<AnalysisStep>(step).analysis)}};
+  return std::visit(Overloaded{[](const SetWeightStep& w) {
+                                 return Json{{"setWeight", number(w.weight)}};
+                               },
+                               [](const PauseStep& p) {
+                                 Json pause = Json::object();
+                                 if (p.duration) pause["duration"] = duration(*p.duration);
+                                 return Json{{"pause", pause}};
+                               },
+                               [](const AnalysisStep& a) {
+                                 return Json{{"analysis", analysis_ref(a.analysis)}};
+                               }},
+                    step);
 }
 
-Json strategy(const StrategySpec& spec) {
-  if (const auto* c = std::get_if<CanaryStrategy>(&spec)) {
-    Json steps = Json::array();
-    for (const CanaryStep& step : c->steps) steps.push_back(canary_step(step));
-    return Json{{"canary", {{"baseline", c->baseline}, {"steps", steps}}}};
-  }
-  if (const auto* b = std::get_if<BlueGreenStrategy>(&spec)) {
-    Json out{{"autoPromote", b->autoPromote}};
-    if (b->prePromotionAnalysis)
-      out["prePromotionAnalysis"] = analysis_ref(*b->prePromotionAnalysis);
-    if (b->postPromotionAnalysis)
-      out["postPromotionAnalysis"] = analysis_ref(*b->postPromotionAnalysis);
-    return Json{{"blueGreen", out}};
-  }
-  if (const auto* l = std::get_if<LinearStrategy>(&spec))
-    return Json{
-        {"linear", {{"stepWeight", number(l->stepWeight)}, {"interval", duration(l->interval)}}}};
-  if (const auto* a = std::get_if<AllAtOnceStrategy>(&spec))
-    return Json{{"allAtOnce", {{"bake", duration(a->bake)}}}};
-  const auto& o = std::get<OneBoxStrategy>(spec);
+Json strategy_json(const CanaryStrategy& c) {
+  Json steps = Json::array();
+  for (const CanaryStep& step : c.steps) steps.push_back(canary_step(step));
+  return Json{{"canary", {{"baseline", c.baseline}, {"steps", steps}}}};
+}
+
+Json strategy_json(const BlueGreenStrategy& b) {
+  Json out{{"autoPromote", b.autoPromote}};
+  if (b.prePromotionAnalysis) out["prePromotionAnalysis"] = analysis_ref(*b.prePromotionAnalysis);
+  if (b.postPromotionAnalysis)
+    out["postPromotionAnalysis"] = analysis_ref(*b.postPromotionAnalysis);
+  return Json{{"blueGreen", out}};
+}
+
+Json strategy_json(const LinearStrategy& l) {
+  return Json{
+      {"linear", {{"stepWeight", number(l.stepWeight)}, {"interval", duration(l.interval)}}}};
+}
+
+Json strategy_json(const AllAtOnceStrategy& a) {
+  return Json{{"allAtOnce", {{"bake", duration(a.bake)}}}};
+}
+
+Json strategy_json(const OneBoxStrategy& o) {
   Json out = Json::object();
   if (o.weight) out["weight"] = number(*o.weight);
   out["bake"] = duration(o.bake);
@@ -135,19 +153,29 @@ Json strategy(const StrategySpec& spec) {
   return Json{{"oneBox", out}};
 }
 
-Json metric(const MetricSource& source) {
-  if (const auto* b = std::get_if<BuiltinMetric>(&source))
-    return Json{{"builtin", {{"query", enum_name(builtin_query_names(), b->query)}}}};
-  if (const auto* p = std::get_if<PrometheusMetric>(&source))
-    return Json{
-        {"prometheus",
-         {{"address", p->address}, {"query", p->query}, {"timeout", duration(p->timeout)}}}};
-  const auto& w = std::get<WebMetric>(source);
+Json strategy(const StrategySpec& spec) {
+  return std::visit([](const auto& s) { return strategy_json(s); }, spec);
+}
+
+Json metric_json(const BuiltinMetric& b) {
+  return Json{{"builtin", {{"query", enum_name(builtin_query_names(), b.query)}}}};
+}
+
+Json metric_json(const PrometheusMetric& p) {
+  return Json{{"prometheus",
+               {{"address", p.address}, {"query", p.query}, {"timeout", duration(p.timeout)}}}};
+}
+
+Json metric_json(const WebMetric& w) {
   return Json{{"web",
                {{"url", w.url},
                 {"jsonPath", w.jsonPath},
                 {"headers", string_map(w.headers)},
                 {"timeout", duration(w.timeout)}}}};
+}
+
+Json metric(const MetricSource& source) {
+  return std::visit([](const auto& m) { return metric_json(m); }, source);
 }
 
 Json synthetic(const SyntheticSpec& spec) {

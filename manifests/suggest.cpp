@@ -65,7 +65,14 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 std::string join_options(const std::vector<std::string>& options, std::string_view last) {
   std::string out;
   for (std::size_t i = 0; i < options.size(); ++i) {
-    if (i > 0) out += i + 1 == options.size() ? " " + std::string(last) + " " : ", ";
+    // Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict for `" " + last + " "`.
+    if (i > 0 && i + 1 == options.size()) {
+      out += ' ';
+      out += last;
+      out += ' ';
+    } else if (i > 0) {
+      out += ", ";
+    }
     out += options[i];
   }
   return out;

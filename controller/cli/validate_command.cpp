@@ -9,6 +9,7 @@
 #include "manifests/duration.hpp"
 #include "manifests/manifest_file.hpp"
 #include "manifests/manifest_json.hpp"
+#include "manifests/overloaded.hpp"
 #include "manifests/yaml_emit.hpp"
 
 namespace rollguard::cli {
@@ -25,19 +26,26 @@ std::string plural(std::size_t n, const std::string& word) {
 }
 
 std::string describe_strategy(const StrategySpec& strategy) {
-  if (const auto* c = std::get_if<CanaryStrategy>(&strategy))
-    return std::string("canary strategy") + (c->baseline ? " with a baseline" : "") + ", " +
-           plural(c->steps.size(), "step");
-  if (std::holds_alternative<BlueGreenStrategy>(strategy)) return "blue-green strategy";
-  if (const auto* l = std::get_if<LinearStrategy>(&strategy)) {
-    const auto percent = static_cast<long long>(l->stepWeight);
-    return "linear strategy, +" +
-           (percent == l->stepWeight ? std::to_string(percent) : std::to_string(l->stepWeight)) +
-           "% every " + format_duration(l->interval);
-  }
-  if (const auto* a = std::get_if<AllAtOnceStrategy>(&strategy))
-    return "all-at-once strategy, bake " + format_duration(a->bake);
-  return "one-box strategy, bake " + format_duration(std::get<OneBoxStrategy>(strategy).bake);
+  return std::visit(
+      Overloaded{[](const CanaryStrategy& c) {
+                   return std::string("canary strategy") + (c.baseline ? " with a baseline" : "") +
+                          ", " + plural(c.steps.size(), "step");
+                 },
+                 [](const BlueGreenStrategy&) { return std::string("blue-green strategy"); },
+                 [](const LinearStrategy& l) {
+                   const auto percent = static_cast<long long>(l.stepWeight);
+                   return "linear strategy, +" +
+                          (percent == l.stepWeight ? std::to_string(percent)
+                                                   : std::to_string(l.stepWeight)) +
+                          "% every " + format_duration(l.interval);
+                 },
+                 [](const AllAtOnceStrategy& a) {
+                   return "all-at-once strategy, bake " + format_duration(a.bake);
+                 },
+                 [](const OneBoxStrategy& o) {
+                   return "one-box strategy, bake " + format_duration(o.bake);
+                 }},
+      strategy);
 }
 
 std::string summary(const ParsedManifest& parsed) {

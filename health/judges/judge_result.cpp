@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "manifests/enum_names.hpp"
+
 namespace rollguard {
 
 std::string_view to_string(JudgeClass c) {
@@ -20,15 +22,7 @@ std::string_view to_string(JudgeClass c) {
 }
 
 std::string_view to_string(JudgeKind k) {
-  switch (k) {
-    case JudgeKind::MannWhitney:
-      return "mannWhitney";
-    case JudgeKind::Ratio:
-      return "ratio";
-    case JudgeKind::Sequential:
-      return "sequential";
-  }
-  return "?";
+  return enum_name(judge_names(), k);  // the manifest's one table of names
 }
 
 bool is_bad(JudgeClass c, Direction d) {
