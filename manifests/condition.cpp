@@ -111,6 +111,7 @@ class Parser {
   }
 
   bool saw_baseline = false;
+  bool saw_is_nan = false;
 
  private:
   const Token& peek() const { return tokens_[pos_]; }
@@ -272,6 +273,7 @@ class Parser {
     if (arg->type != Type::Number)
       throw Failure{at, std::string(fn.text) + " takes a number, but this is true/false"};
     bool is_nan = fn.text == "isNaN";
+    saw_is_nan = saw_is_nan || is_nan;
     return make(is_nan ? Kind::IsNaN : Kind::Abs, is_nan ? Type::Bool : Type::Number,
                 std::move(arg));
   }
@@ -440,6 +442,7 @@ std::variant<Condition, ConditionParseError> Condition::parse(std::string_view t
     c.root_ = parser.condition();
     c.text_ = std::string(text);
     c.uses_baseline_ = parser.saw_baseline;
+    c.judges_nan_ = parser.saw_is_nan;
     return c;
   } catch (Failure& f) {
     return ConditionParseError{f.column, std::move(f.message)};

@@ -41,6 +41,8 @@ class Condition {
   ConditionOutcome evaluate(const ConditionInputs& inputs) const;
   const std::string& text() const { return text_; }
   bool uses_baseline() const { return uses_baseline_; }
+  // Whether it calls isNaN: only then does a NaN or infinite reading get judged by it.
+  bool judges_nan() const { return judges_nan_; }
 
   struct Node;  // the expression tree; defined in condition.cpp
 
@@ -48,6 +50,7 @@ class Condition {
   std::string text_;
   std::shared_ptr<const Node> root_;
   bool uses_baseline_ = false;
+  bool judges_nan_ = false;
 };
 
 }  // namespace rollguard

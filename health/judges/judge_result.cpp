@@ -72,10 +72,20 @@ std::string judge_reason(double canary, double baseline, JudgeKind judge,
   return r;
 }
 
+JudgeClass ratio_class(double ratio, const CompareSpec& spec) {
+  // A ratio within rounding of a bound is on it, and a bound is allowed: 0.04 / 0.05 is
+  // 0.7999999999999999 in doubles, which a reason prints as "0.8x" like the bound.
+  constexpr double kRounding = 1e-9;
+  if (ratio > spec.allowedIncrease * (1 + kRounding)) return JudgeClass::High;
+  if (ratio < spec.allowedDecrease * (1 - kRounding)) return JudgeClass::Low;
+  return JudgeClass::Pass;
+}
+
 std::string ratio_clause(double ratio, const CompareSpec& spec) {
   std::string r = "ratio " + format_ratio(ratio);
-  if (ratio > spec.allowedIncrease) return r + " > " + format_ratio(spec.allowedIncrease);
-  if (ratio < spec.allowedDecrease) return r + " < " + format_ratio(spec.allowedDecrease);
+  const JudgeClass side = ratio_class(ratio, spec);
+  if (side == JudgeClass::High) return r + " > " + format_ratio(spec.allowedIncrease);
+  if (side == JudgeClass::Low) return r + " < " + format_ratio(spec.allowedDecrease);
   return r + " within " + format_ratio(spec.allowedDecrease) + ".." +
          format_ratio(spec.allowedIncrease);
 }

@@ -48,6 +48,8 @@ std::string format_ratio(double r);
 std::string judge_reason(double canary, double baseline, JudgeKind judge, std::string_view details);
 // How the mean ratio sits against the tolerated effect: "ratio 107x > 1.2x",
 // "ratio 0.5x < 0.8x", "ratio 1.05x within 0.8x..1.2x".
+// Which side of the allowed ratios `ratio` is on, a bound counting as allowed (with rounding).
+JudgeClass ratio_class(double ratio, const CompareSpec& spec);
 std::string ratio_clause(double ratio, const CompareSpec& spec);
 
 }  // namespace rollguard

@@ -86,10 +86,9 @@ JudgeResult judge_mann_whitney(const CompareSpec& spec, std::span<const double> 
   std::string details = ratio_clause(r.ratio, spec) + ", " + shift_text;
   if (!above && !below) details += " (not significant)";
   details += ", " + confidence;
-  if (above)
-    return finish(r.ratio > spec.allowedIncrease ? JudgeClass::High : JudgeClass::Pass, details);
-  if (below)
-    return finish(r.ratio < spec.allowedDecrease ? JudgeClass::Low : JudgeClass::Pass, details);
+  const JudgeClass side = ratio_class(r.ratio, spec);
+  if (above) return finish(side == JudgeClass::High ? side : JudgeClass::Pass, details);
+  if (below) return finish(side == JudgeClass::Low ? side : JudgeClass::Pass, details);
   return finish(JudgeClass::Pass, details);
 }
 

@@ -1,5 +1,8 @@
 #include "health/judges/measurement_judge.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "health/judges/mann_whitney.hpp"
 #include "health/judges/ratio_judge.hpp"
 #include "manifests/enum_names.hpp"
@@ -27,6 +30,23 @@ std::optional<Measurement> judge_conditions(const CompiledTemplate& t,
   if (in.compared && in.compared->ok()) inputs.baseline = as_condition_value(*in.compared);
   const std::string subject = t.metric_label() + " " + format_value(in.canary);
   Measurement m;
+  // A NaN or infinite reading (0/0 without traffic) is no data, and no data is never a
+  // success: only a condition that asks isNaN judges it.
+  const bool named_nan =
+      (t.failure && t.failure->judges_nan()) || (t.success && t.success->judges_nan());
+  const auto not_finite = [](const MetricReading& r) {
+    return std::ranges::any_of(r.value, [](double v) { return !std::isfinite(v); });
+  };
+  const bool baseline_read =
+      (t.failure && t.failure->uses_baseline()) || (t.success && t.success->uses_baseline());
+  const bool compared_nan = baseline_read && in.compared && not_finite(*in.compared);
+  if (!named_nan && (not_finite(in.canary) || compared_nan)) {
+    m.verdict = Verdict::Inconclusive;
+    m.reason = subject +
+               " is not a finite number: neither success nor failure (a condition "
+               "with isNaN judges it)";
+    return m;
+  }
   auto check = [&](const Condition& c, const char* which) -> std::optional<bool> {
     ConditionOutcome out = c.evaluate(inputs);
     if (!out.value) {

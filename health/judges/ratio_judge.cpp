@@ -23,12 +23,7 @@ JudgeResult judge_ratio(const CompareSpec& spec, double canary, double baseline)
   else
     r.ratio = canary / baseline;
 
-  if (r.ratio > spec.allowedIncrease)
-    r.classification = JudgeClass::High;
-  else if (r.ratio < spec.allowedDecrease)
-    r.classification = JudgeClass::Low;
-  else
-    r.classification = JudgeClass::Pass;
+  r.classification = ratio_class(r.ratio, spec);
   r.bad = is_bad(r.classification, spec.direction);
   std::string details = ratio_clause(r.ratio, spec);
   if (baseline == 0) details += canary == 0 ? ", both zero" : ", zero baseline";
