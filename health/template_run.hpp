@@ -1,5 +1,5 @@
 #pragma once
-// One analysis template over its lifetime (spec/manifest.md, template semantics): when each
+// One analysis template over its lifetime (docs/manifest.md, "Analysis templates"): when each
 // measurement is due (initialDelay, interval, count), the limits (failureLimit,
 // inconclusiveLimit, consecutiveErrorLimit) and the verdict with its explanation. Pure: the
 // caller takes the measurements and says when time is up.

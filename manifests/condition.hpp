@@ -1,5 +1,5 @@
 #pragma once
-// The condition language of spec/manifest.md ("Conditions"): numbers, `result`, `baseline`,
+// The condition language of docs/conditions.md: numbers, `result`, `baseline`,
 // + - * /, < <= > >= == !=, && || !, parentheses, isNaN(x), abs(x), len(list), and
 // indexing `result[0]`. No other names, no side effects. Parsed once at validation, evaluated
 // per measurement.

@@ -1,5 +1,5 @@
 #pragma once
-// Parsing and validation of the v1 Rollout manifest (spec/manifest.md). Every problem in the
+// Parsing and validation of the v1 Rollout manifest (docs/manifest.md). Every problem in the
 // document is reported at once, each with its dotted path, file:line:column and, where one
 // is close, a did-you-mean hint. Nothing here throws.
 #include <string>

@@ -14,7 +14,7 @@ struct RolloutContext {
   std::vector<std::pair<std::string, Cursor>> template_refs;
 };
 
-// Templates allowed in argv arrays (spec/manifest.md).
+// Templates allowed in argv arrays (docs/manifest.md, "Value types").
 const std::vector<std::string>& argv_templates();
 
 // Reads a whole Rollout (apiVersion, kind, metadata, spec) at `root`.

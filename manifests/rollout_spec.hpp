@@ -1,5 +1,5 @@
 #pragma once
-// The v1 Rollout manifest as plain structs (spec/manifest.md). Member initializers are the
+// The v1 Rollout manifest as plain structs (docs/manifest.md). Member initializers are the
 // documented defaults: this file is the one place they live (docs/manifest.md
 // mirrors it and `rollguard validate --explain` prints them). A struct parsed from YAML and
 // one parsed from the same document in JSON compare equal.

@@ -1,6 +1,6 @@
 #pragma once
-// Parsing and validation of the v1 Scenario (simulation) manifest (spec/manifest.md). Its
-// `spec.rollout` is an inline Rollout or a path relative to the scenario file; problems in a
+// Parsing and validation of the v1 Scenario (simulation) manifest (docs/manifest.md, "Scenario").
+// Its `spec.rollout` is an inline Rollout or a path relative to the scenario file; problems in a
 // referenced rollout file are reported under that file's name.
 #include <string>
 #include <string_view>

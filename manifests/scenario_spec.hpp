@@ -1,5 +1,5 @@
 #pragma once
-// The v1 Scenario (simulation) manifest as plain structs (spec/manifest.md, "Scenario").
+// The v1 Scenario (simulation) manifest as plain structs (docs/manifest.md, "Scenario").
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 // Each subcommand of `rollguard` lives in its own file and registers itself here. A command's
-// callback stores the process exit code (spec/interfaces.md: 0 Succeeded, 1 RolledBack,
+// callback stores the process exit code (docs/run.md: 0 Succeeded, 1 RolledBack,
 // 2 usage or invalid manifest, 3 timed out, 4 Failed or unreachable).
 #include <CLI/CLI.hpp>
 

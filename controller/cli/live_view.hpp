@@ -1,5 +1,5 @@
 #pragma once
-// The terminal's live view of a rollout (spec/interfaces.md): the step and a progress bar over
+// The terminal's live view of a rollout (docs/run.md, "Output"): the step and a progress bar over
 // the steps, the weights per version, each analysis with its latest value and verdict, the
 // latest events; redrawn in place, and a one-screen summary on the way out. Rendering is a
 // pure function of a snapshot so that tests can read frames; TerminalView only redraws.

@@ -1,5 +1,5 @@
 #pragma once
-// The rollout state machine (spec/manifest.md, "Phases"): pure, driven by inputs and `now`.
+// The rollout state machine (docs/architecture.md): pure, driven by inputs and `now`.
 //   Pending -> Progressing <-> Paused -> Succeeded
 //                             \-> RollingBack -> RolledBack   (or -> Failed: a person must act)
 // Rules it keeps: RolledBack only after a split of 100% stable was verified after the

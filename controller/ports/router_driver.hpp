@@ -1,8 +1,8 @@
 #pragma once
-// How requests are split (spec/manifest.md, `traffic`): builtin | haproxy | nginx | command |
-// none. A router is given the whole route table at once and answers only after it has read the
-// result back (or otherwise verified it): the state machine treats a confirmation as the truth
-// and never reports a rollback that was not confirmed.
+// How requests are split (docs/manifest.md, `spec.traffic`; docs/routers.md): builtin | haproxy |
+// nginx | command | none. A router is given the whole route table at once and answers only after it
+// has read the result back (or otherwise verified it): the state machine treats a confirmation as
+// the truth and never reports a rollback that was not confirmed.
 #include <functional>
 #include <string>
 #include <vector>

@@ -1,8 +1,8 @@
 #pragma once
-// Where versions run (spec/manifest.md, `target`): process | static | command. A driver is
-// asked for a number of instances of a version per role and reports, as it happens, how many
-// are ready and which endpoints they answer on, and when one dies or never becomes ready.
-// Drivers run on the executor they were given; reports arrive on it.
+// Where versions run (docs/manifest.md, `spec.target`; docs/targets.md): process | static |
+// command. A driver is asked for a number of instances of a version per role and reports, as it
+// happens, how many are ready and which endpoints they answer on, and when one dies or never
+// becomes ready. Drivers run on the executor they were given; reports arrive on it.
 #include <functional>
 #include <string>
 #include <vector>

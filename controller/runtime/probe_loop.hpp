@@ -1,6 +1,6 @@
 #pragma once
-// Continuous health of every new instance (spec/manifest.md, `probes`): each probe of the
-// manifest against each ready canary and baseline endpoint, every `interval`, with
+// Continuous health of every new instance (docs/manifest.md, `spec.probes`; docs/probes.md): each
+// probe of the manifest against each ready canary and baseline endpoint, every `interval`, with
 // failureThreshold consecutive failures failing the rollout. Like the analysis runner it reads
 // no clock: the owner polls it at next_due() and results come back through `post`.
 #include <functional>

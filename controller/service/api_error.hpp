@@ -1,7 +1,7 @@
 #pragma once
 // Errors at the HTTP edge. Handlers throw one of these typed exceptions; `error_reply` is the
 // one place that turns any exception into a status and the JSON error body of
-// spec/interfaces.md: {"error": {"code", "message", "path", "line", "column"}}.
+// docs/api.md, "Errors": {"error": {"code", "message", "path", "line", "column"}}.
 #include <stdexcept>
 #include <string>
 #include <vector>

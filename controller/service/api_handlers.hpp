@@ -1,5 +1,5 @@
 #pragma once
-// The routes of spec/interfaces.md as plain functions over RolloutService: each reads the
+// The routes of docs/api.md as plain functions over RolloutService: each reads the
 // request, calls the service, and answers JSON or throws a typed ApiError.
 #include <functional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The HTTP API of `rollguard serve` (spec/interfaces.md, docs/api.md): Boost.Beast over plain
+// The HTTP API of `rollguard serve` (docs/api.md): Boost.Beast over plain
 // TCP or TLS, a thin shell over RolloutService.
 //
 // Threads: the server owns its io_context and runs it on `options.threads` threads of its

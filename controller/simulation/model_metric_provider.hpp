@@ -2,7 +2,7 @@
 // Prometheus and web metrics in a simulation: no server is asked; the value is what such a
 // query would have returned for the simulated requests of the role over the window, times
 // (1 + metricNoise · N(0, 1)). What a query measures is read from its text
-// (docs/simulation.md, "Metric providers"): a latency quantile when it mentions
+// (docs/simulation.md, "Prometheus and web metrics"): a latency quantile when it mentions
 // latency/duration/quantile/p50/p90/p99 (seconds for Prometheus, milliseconds for web), an
 // error rate when it mentions error/5xx/fail, else the request rate.
 #include "controller/simulation/model_outcomes.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // How `rollguard simulate` shows what it measured: text for people, JSON for machines (the
-// summary keys of spec/interfaces.md, `simulate`). Same report, same bytes.
+// summary keys of docs/simulation.md, "The report"). Same report, same bytes.
 #include <nlohmann/json.hpp>
 #include <string>
 

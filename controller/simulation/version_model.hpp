@@ -1,5 +1,5 @@
 #pragma once
-// How one version behaves per request over time (spec/manifest.md, Scenario `versions`): a
+// How one version behaves per request over time (docs/manifest.md, Scenario `spec.versions`): a
 // base error rate and a log-normal latency fitted through p50 and p99, changed by faults that
 // switch on `at` after the version starts serving. Pure; times are "since serving started".
 #include <optional>

@@ -1,7 +1,7 @@
 #pragma once
 // What every baseline-comparison judge (ratio, mannWhitney, sequential) returns: a
 // classification of the canary against the baseline, the numbers behind it and a one-line
-// reason for the verdict's explanation (spec/manifest.md, "Judges").
+// reason for the verdict's explanation (docs/judges.md).
 //
 // The classification describes the data, not the policy: High means the canary is higher by
 // more than the tolerated effect, whichever direction the manifest calls bad. Whether it is

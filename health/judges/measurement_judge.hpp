@@ -1,6 +1,6 @@
 #pragma once
 // One measurement of one metric template, judged by its conditions, its compare, or both
-// (spec/manifest.md, "Conditions"): Failed when either says so, Inconclusive when too little
+// (docs/conditions.md; docs/judges.md): Failed when either says so, Inconclusive when too little
 // data or a judge cannot decide and nothing failed, Error when the value could not be read,
 // Successful only when everything given passes.
 #include <cstdint>

@@ -1,8 +1,8 @@
 #pragma once
-// The command target (spec/manifest.md, `target.command`): any platform through its own CLI.
-// A role asked for a new version runs `deploy`, then `ready` (when given), and is then ready
-// with the endpoints the manifest lists for it; asked for 0 it runs `teardown` (when given).
-// Commands run one at a time per role, each within `timeout`; a request that arrives while
+// The command target (docs/targets.md; docs/manifest.md, `spec.target.command`): any platform
+// through its own CLI. A role asked for a new version runs `deploy`, then `ready` (when given), and
+// is then ready with the endpoints the manifest lists for it; asked for 0 it runs `teardown` (when
+// given). Commands run one at a time per role, each within `timeout`; a request that arrives while
 // one runs is acted on when it ends (only the latest request counts). A failed command is a
 // failure report quoting the end of its output, and the same request is not retried.
 #include <boost/asio/any_io_executor.hpp>

@@ -1,8 +1,8 @@
 #pragma once
-// The process target (spec/manifest.md, `target.process`): local processes, one per instance,
-// started from the manifest's argv template with a port from portRange each, ready when they
-// pass the readiness check, reported dead the moment they die, stopped with SIGTERM then
-// SIGKILL, and killed with rollguard if rollguard dies (docs/targets.md).
+// The process target (docs/manifest.md, `spec.target.process`): local processes, one per
+// instance, started from the manifest's argv template with a port from portRange each, ready
+// when they pass the readiness check, reported dead the moment they die, stopped with SIGTERM
+// then SIGKILL, and killed with rollguard if rollguard dies (docs/targets.md).
 //
 // Children are spawned on the executor's threads and their parent-death signal is tied to
 // the spawning thread: run the executor on threads that live as long as rollguard does.

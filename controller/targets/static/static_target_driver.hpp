@@ -1,8 +1,8 @@
 #pragma once
-// The static target (spec/manifest.md, `target.static`): the versions already run elsewhere
-// at fixed endpoints, so scaling a role only says where its traffic goes. A role asked for
-// instances is ready at once with its configured endpoints; a role with none configured is a
-// failure. Nothing is started, so nothing is stopped.
+// The static target (docs/targets.md; docs/manifest.md, `spec.target.static`): the versions already
+// run elsewhere at fixed endpoints, so scaling a role only says where its traffic goes. A role
+// asked for instances is ready at once with its configured endpoints; a role with none configured
+// is a failure. Nothing is started, so nothing is stopped.
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>
 

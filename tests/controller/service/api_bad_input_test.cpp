@@ -1,5 +1,5 @@
 // ctest: integration
-// Requests the API must refuse, each with the status and error body of spec/interfaces.md.
+// Requests the API must refuse, each with the status and error body of docs/api.md.
 #include <gtest/gtest.h>
 
 #include "tests/controller/service/api_fixture.hpp"

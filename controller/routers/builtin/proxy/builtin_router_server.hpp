@@ -1,6 +1,6 @@
 #pragma once
 // The built-in router: an HTTP/1.1 reverse proxy that splits requests between the stable,
-// canary and baseline pools by weight (see docs/router.md).
+// canary and baseline pools by weight (see docs/routers.md, "builtin").
 //
 // Threads: `options.threads` workers, each running its own event loop; one acceptor hands
 // connections out round-robin, and a connection stays on its worker. Configuration calls
