@@ -36,10 +36,11 @@ AnalysisRunner::AnalysisRunner(AnalysisEnvironment env, Progress on_progress,
                                Completed on_completed)
     : env_(std::move(env)),
       on_progress_(std::move(on_progress)),
-      on_completed_(std::move(on_completed)) {}
+      on_completed_(std::move(on_completed)),
+      lifeline_(Lifeline::make(env_.post)) {}
 
 AnalysisRunner::~AnalysisRunner() {
-  *alive_ = false;
+  lifeline_->cut();
 }
 
 std::vector<std::string> AnalysisRunner::running_ids() const {
@@ -159,10 +160,8 @@ void AnalysisRunner::measure_metric(Active& active, std::size_t index, TimePoint
 
   // Prometheus or web: one read for the canary, one for the compared role, then judge.
   active.pending[index] = true;
-  auto alive = alive_;
-  auto finish = [this, alive, id, index, now](MetricObservation in) {
-    env_.post([this, alive, id, index, now, in = std::move(in)] {
-      if (!*alive) return;
+  auto finish = [this, lifeline = lifeline_, id, index, now](MetricObservation in) {
+    lifeline->deliver([this, id, index, now, in = std::move(in)] {
       auto it = runs_.find(id);
       if (it == runs_.end()) return;
       record(id, index, judge_measurement(it->second->run.templates()[index].compiled(), in, now));
@@ -215,11 +214,9 @@ void AnalysisRunner::measure_synthetic(Active& active, std::size_t index, TimePo
     return record(id, index, std::move(m));
   }
   active.pending[index] = true;
-  auto alive = alive_;
   env_.synthetic->run(spec, std::move(call),
-                      [this, alive, id, index, failed](SyntheticResult result) {
-                        env_.post([this, alive, id, index, failed, result = std::move(result)] {
-                          if (!*alive) return;
+                      [this, lifeline = lifeline_, id, index, failed](SyntheticResult result) {
+                        lifeline->deliver([this, id, index, failed, result = std::move(result)] {
                           Measurement m = failed(result.reason);
                           if (result.ok) {
                             m.verdict = Verdict::Successful;

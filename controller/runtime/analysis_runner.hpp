@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "controller/runtime/lifeline.hpp"
 #include "health/analysis_run.hpp"
 #include "health/outcome_source.hpp"
 #include "health/synthetic/synthetic_runner.hpp"
@@ -80,7 +81,7 @@ class AnalysisRunner {
   std::map<std::string, std::unique_ptr<Active>> runs_;
   std::vector<OutcomeBatch> canary_batches_, compared_batches_;  // feed_sequential's, reused
   // Shared with async completions so that a completion after destruction is dropped.
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::shared_ptr<Lifeline> lifeline_;
 };
 
 }  // namespace rollguard

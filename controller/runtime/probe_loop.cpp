@@ -7,12 +7,12 @@ ProbeLoop::ProbeLoop(std::vector<ProbeSpec> probes, Prober& prober,
                      Result on_result)
     : probes_(std::move(probes)),
       prober_(prober),
-      post_(std::move(post)),
+      lifeline_(Lifeline::make(std::move(post))),
       on_failed_(std::move(on_failed)),
       on_result_(std::move(on_result)) {}
 
 ProbeLoop::~ProbeLoop() {
-  *alive_ = false;
+  lifeline_->cut();
 }
 
 void ProbeLoop::watch(Role role, const std::vector<std::string>& endpoints, TimePoint now) {
@@ -51,11 +51,8 @@ void ProbeLoop::poll(TimePoint now) {
     if (t.in_flight || t.reported || t.due > now) continue;
     t.in_flight = true;
     t.due = now + t.probe->interval;
-    auto alive = alive_;
-    prober_.probe(t.request, [this, alive, serial = t.serial](ProbeResult result) {
-      post_([this, alive, serial, result = std::move(result)] {
-        if (*alive) on_result(serial, result);
-      });
+    prober_.probe(t.request, [this, lifeline = lifeline_, serial = t.serial](ProbeResult result) {
+      lifeline->deliver([this, serial, result = std::move(result)] { on_result(serial, result); });
     });
   }
 }

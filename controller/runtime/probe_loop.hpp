@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/runtime/lifeline.hpp"
 #include "health/probes/probe_tracker.hpp"
 #include "health/probes/prober.hpp"
 
@@ -52,12 +53,11 @@ class ProbeLoop {
 
   std::vector<ProbeSpec> probes_;
   Prober& prober_;
-  std::function<void(std::function<void()>)> post_;
+  std::shared_ptr<Lifeline> lifeline_;
   Failed on_failed_;
   Result on_result_;
   std::map<Key, Target> targets_;
   std::uint64_t serials_ = 0;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace rollguard

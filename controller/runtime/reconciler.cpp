@@ -33,7 +33,7 @@ void Reconciler::emit(const Events& events) {
 }
 
 Reconciler::~Reconciler() {
-  *alive_ = false;
+  lifeline_->cut();
   parts_.waker->cancel();
 }
 
@@ -86,14 +86,10 @@ void Reconciler::attach() {
         },
         [this](TimePoint due) { on_probe_result(due); });
   }
-  auto alive = alive_;
   // The driver may outlive this reconciler (a stopped revision's driver tearing down): the
-  // report handler holds its own copy of `post` and touches nothing of ours once we are gone.
-  parts_.targets->on_report([this, alive, post = parts_.post](const TargetReport& report) {
-    if (!*alive) return;
-    post([this, alive, report] {
-      if (*alive) on_target(report);
-    });
+  // report handler touches nothing of ours but the lifeline.
+  parts_.targets->on_report([this, lifeline = lifeline_](const TargetReport& report) {
+    lifeline->deliver([this, report] { on_target(report); });
   });
 }
 
@@ -173,16 +169,13 @@ void Reconciler::route_traffic(const Plan& p) {
   // as if the split were a local fact; a later answer comes back through the executor.
   auto answered_inline = std::make_shared<std::optional<std::string>>();
   auto applying = std::make_shared<bool>(true);
-  auto alive = alive_;
-  parts_.router->apply(table, [this, alive, table, applying, answered_inline,
-                               post = parts_.post](std::string error) {
+  parts_.router->apply(table, [this, lifeline = lifeline_, table, applying,
+                               answered_inline](std::string error) {
     if (*applying) {
       *answered_inline = std::move(error);
       return;
     }
-    post([this, alive, table, error = std::move(error)] {
-      if (*alive) route_answered(table, error);
-    });
+    lifeline->deliver([this, table, error = std::move(error)] { route_answered(table, error); });
   });
   *applying = false;
   if (*answered_inline) route_answered(table, **answered_inline);

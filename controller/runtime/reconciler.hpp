@@ -13,6 +13,7 @@
 #include "controller/ports/router_driver.hpp"
 #include "controller/ports/target_driver.hpp"
 #include "controller/runtime/analysis_runner.hpp"
+#include "controller/runtime/lifeline.hpp"
 #include "controller/runtime/probe_loop.hpp"
 
 namespace rollguard {
@@ -103,7 +104,7 @@ class Reconciler {
   std::optional<TimePoint> wake_at_;       // the wake-up asked of the waker
   bool reconciling_ = false;
   bool again_ = false;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::shared_ptr<Lifeline> lifeline_ = Lifeline::make(parts_.post);
 };
 
 }  // namespace rollguard
