@@ -15,6 +15,7 @@
 #include "controller/cli/event_printer.hpp"
 #include "controller/cli/live_view.hpp"
 #include "controller/runtime/live_rollout.hpp"
+#include "controller/service/webhook_sender.hpp"
 #include "manifests/duration.hpp"
 #include "manifests/rollout_parser.hpp"
 #include "strategies/program.hpp"
@@ -59,10 +60,19 @@ int run(const RunOptions& options) {
   std::mutex view_mutex;
   TerminalView view(std::cout);
   const std::string name = spec.metadata.name;
-  LiveRollout live(spec, [&](const Event& e, const RolloutState& s) {
-    if (!live_view) return printer.event(name, e, s);
+  RolloutState last;  // the state of the latest event, for the webhooks' lines
+  auto show = [&](const Event& e, const RolloutState* s) {
     std::lock_guard lock(view_mutex);
-    view.event(e);
+    if (s) last = *s;
+    if (live_view) return view.event(e);
+    printer.event(name, e, last);
+  };
+  WebhookSender webhooks({},
+                         [&](const std::string&, int, const Event& note) { show(note, nullptr); });
+  std::int64_t seq = 0;
+  LiveRollout live(spec, [&](const Event& e, const RolloutState& s) {
+    show(e, &s);
+    webhooks.notify(StoredEvent{name, 1, ++seq, e}, RolloutStatus{name, 1, spec, s, 0, {}, e.at});
   });
   const std::size_t steps = compile_program(spec).steps.size();
   const auto started_at = std::chrono::steady_clock::now();
@@ -110,6 +120,9 @@ int run(const RunOptions& options) {
     view.finish(snapshot(state), code);
   }
   live.shutdown();
+  if (!webhooks.drain())
+    std::cerr << name << ": webhooks: " << webhooks.stats().pending
+              << " not delivered before exit\n";
   if (!live_view) printer.summary(name, state, code);
   return code;
 }

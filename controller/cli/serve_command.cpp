@@ -14,6 +14,7 @@
 #include "controller/cli/commands.hpp"
 #include "controller/service/api_server.hpp"
 #include "controller/service/local_rollout_service.hpp"
+#include "controller/service/webhook_sender.hpp"
 
 namespace rollguard::cli {
 namespace {
@@ -59,6 +60,11 @@ int serve(const ServeOptions& options) {
     return kFailed;
   }
   LocalRolloutService& service = *std::get<std::unique_ptr<LocalRolloutService>>(opened);
+  // Each delivery's outcome goes into the log of the rollout it was about.
+  WebhookSender webhooks(service, {},
+                         [&service](const std::string& name, int revision, const Event& note) {
+                           service.record_note(name, revision, note);
+                         });
 
   ApiServer server(service, api);
   if (auto error = server.start()) {
@@ -76,6 +82,8 @@ int serve(const ServeOptions& options) {
   spdlog::info("signal {}: stopping; every rollout keeps its recorded state", received);
   server.stop();
   service.shutdown();
+  if (!webhooks.drain())
+    spdlog::warn("webhooks: {} not delivered before exit", webhooks.stats().pending);
   return kSucceeded;
 }
 

@@ -103,6 +103,21 @@ void LocalRolloutService::record(Managed& m, const Events& events, const Rollout
     for (const auto& l : listeners) (*l)(e, status);
 }
 
+void LocalRolloutService::record_note(const std::string& name, int revision, Event note) {
+  auto m = find(name);
+  if (!m || m->revision != revision || closed_) return;
+  boost::asio::post(m->strand, [this, m, note = std::move(note)] {
+    std::optional<RolloutState> state;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = snapshot_.find(m->name);
+      if (!m->removing && it != snapshot_.end() && it->second.revision == m->revision)
+        state = it->second.state;  // the last state written: the note changes nothing of it
+    }
+    if (state && !closed_) record(*m, {note}, *state);
+  });
+}
+
 RolloutStatus LocalRolloutService::status_of(const Managed& m, const RolloutState& state,
                                              TimePoint at) const {
   RolloutStatus s;

@@ -51,6 +51,10 @@ class LocalRolloutService final : public RolloutService {
   // Rollouts that could not be re-adopted (an unreadable row, a router that cannot listen).
   std::vector<std::string> problems() const;
   Store& store() { return *store_; }
+  // From any thread: appends `note` (a webhook's delivery outcome) to the log of revision
+  // `revision` of `name`, on its strand; dropped when that revision is no longer the one
+  // managed (a newer revision or a removal) or the service is stopping.
+  void record_note(const std::string& name, int revision, Event note);
 
   ApplyResult apply(RolloutSpec spec, const std::string& actor) override;
   std::optional<RolloutStatus> get(const std::string& name) const override;

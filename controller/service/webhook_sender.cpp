@@ -4,7 +4,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
 #include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -22,11 +24,21 @@ namespace {
 struct Delivery {
   WebhookSpec webhook;
   std::string rollout;
+  int revision = 0;
   std::string canary_version;
   std::string body;
   std::string what;  // "checkout RolledBack", for the log
+  std::string phase;
   int attempts = 0;
 };
+
+std::string outcome_reason(const Delivery& d, bool delivered, const std::string& why) {
+  std::string attempts = std::to_string(d.attempts) + (d.attempts == 1 ? " attempt" : " attempts");
+  if (delivered)
+    return "webhook " + d.webhook.url + ": " + d.phase + " delivered (" + attempts + ")";
+  return "webhook " + d.webhook.url + ": " + d.phase + " not delivered after " + attempts + ": " +
+         why;
+}
 
 bool retryable(const FetchResult& r) {
   return !r.ok() || r.status >= 500 || r.status == 408 || r.status == 429;
@@ -35,19 +47,22 @@ bool retryable(const FetchResult& r) {
 }  // namespace
 
 struct WebhookSender::Impl : std::enable_shared_from_this<Impl> {
-  RolloutService& service;
+  RolloutService* service = nullptr;  // subscribed to, when set
   WebhookOptions options;
+  WebhookOutcome on_outcome;
   std::uint64_t subscription = 0;
   net::io_context io;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::thread thread;
   // Touched on the sender's thread only, except stats (read under the mutex).
   mutable std::mutex mutex;
+  std::condition_variable idle;  // stats.pending fell to 0
   WebhookStats stats;
   std::map<std::string, std::deque<Delivery>> queues;  // by URL; the front is in flight
   bool stopped = false;
 
-  Impl(RolloutService& s, WebhookOptions o) : service(s), options(std::move(o)) {}
+  Impl(WebhookOptions o, WebhookOutcome outcome)
+      : options(std::move(o)), on_outcome(std::move(outcome)) {}
 
   // On the rollout's strand: counts and queues, nothing more.
   void on_event(const StoredEvent& e, const RolloutStatus& status) {
@@ -55,9 +70,11 @@ struct WebhookSender::Impl : std::enable_shared_from_this<Impl> {
       if (!webhook_wants(w, e)) continue;
       Delivery d{w,
                  e.rollout,
+                 e.revision,
                  status.state.canaryVersion,
                  webhook_payload(w.format, e, status),
                  e.rollout + " " + std::string(to_string(e.event.phase)),
+                 std::string(to_string(e.event.phase)),
                  0};
       {
         std::lock_guard lock(mutex);
@@ -147,24 +164,59 @@ struct WebhookSender::Impl : std::enable_shared_from_this<Impl> {
           LogLevel::Warn, "webhook not delivered",
           {{"event", d.what}, {"url", d.webhook.url}, {"attempts", d.attempts}, {"reason", why}});
     }
+    if (on_outcome) {
+      Event note;
+      note.at = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+      note.kind = EventKind::Note;
+      note.reason = outcome_reason(d, delivered, why);
+      note.actor = "webhook";
+      // Posted, so that it runs outside the lock: a rollout's log may notify again.
+      net::post(io, [self = shared_from_this(), rollout = d.rollout, revision = d.revision,
+                     note = std::move(note)] { self->on_outcome(rollout, revision, note); });
+    }
     --stats.pending;
+    if (stats.pending == 0) idle.notify_all();
     queue.pop_front();
     if (!queue.empty()) send(queue.front());
   }
 };
 
-WebhookSender::WebhookSender(RolloutService& service, WebhookOptions options)
-    : impl_(std::make_shared<Impl>(service, std::move(options))) {
+WebhookSender::WebhookSender(WebhookOptions options, WebhookOutcome on_outcome)
+    : impl_(std::make_shared<Impl>(std::move(options), std::move(on_outcome))) {
   impl_->work.emplace(impl_->io.get_executor());
   impl_->thread = std::thread([impl = impl_] { impl->io.run(); });
+}
+
+WebhookSender::WebhookSender(RolloutService& service, WebhookOptions options,
+                             WebhookOutcome on_outcome)
+    : WebhookSender(std::move(options), std::move(on_outcome)) {
+  impl_->service = &service;
   impl_->subscription = service.subscribe(
       [weak = std::weak_ptr<Impl>(impl_)](const StoredEvent& e, const RolloutStatus& s) {
         if (auto impl = weak.lock()) impl->on_event(e, s);
       });
 }
 
+void WebhookSender::notify(const StoredEvent& event, const RolloutStatus& status) {
+  impl_->on_event(event, status);
+}
+
+bool WebhookSender::drain() {
+  const auto until = std::chrono::steady_clock::now() + impl_->options.exit_grace;
+  {
+    std::unique_lock lock(impl_->mutex);
+    if (!impl_->idle.wait_until(lock, until, [this] { return impl_->stats.pending == 0; }))
+      return false;
+  }
+  // Outcomes are posted before the count falls: once this runs, they have all been handed over.
+  auto handed_over = std::make_shared<std::promise<void>>();
+  auto done = handed_over->get_future();
+  net::post(impl_->io, [handed_over] { handed_over->set_value(); });
+  return done.wait_until(until) == std::future_status::ready;
+}
+
 WebhookSender::~WebhookSender() {
-  impl_->service.unsubscribe(impl_->subscription);
+  if (impl_->service) impl_->service->unsubscribe(impl_->subscription);
   {
     std::lock_guard lock(impl_->mutex);
     impl_->stopped = true;

@@ -4,7 +4,9 @@
 // the event that caused them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "controller/service/webhook_sender.hpp"
@@ -153,6 +155,46 @@ TEST(WebhookSenderTest, AMissingSecretFailsWithoutSending) {
   ASSERT_TRUE(eventually([&] { return sender.stats().pending == 0; }));
   EXPECT_EQ(sender.stats().failed, 1u);
   EXPECT_EQ(receiver.requests_received(), 0);
+}
+
+// What became of each delivery comes back as a Note for the rollout's log, once drain() says
+// nothing is left; Failed is one of the phases sent.
+TEST(WebhookSenderTest, EachOutcomeIsANoteForTheRolloutAndDrainWaitsForThem) {
+  TestHttpServer receiver;
+  receiver.answer("/hook", 200);
+  receiver.answer("/gone", 410);
+  MemoryRolloutService service;
+  std::mutex mutex;
+  std::vector<std::pair<int, Event>> notes;
+  WebhookSender sender(service, fast_options(),
+                       [&](const std::string& rollout, int revision, const Event& note) {
+                         EXPECT_EQ(rollout, "checkout");
+                         std::lock_guard lock(mutex);
+                         notes.emplace_back(revision, note);
+                       });
+  RolloutSpec spec = spec_with_hook("http://" + receiver.endpoint() + "/hook", WebhookFormat::Json,
+                                    {Phase::Failed});
+  spec.notifications.push_back(
+      WebhookSpec{"http://" + receiver.endpoint() + "/gone", {Phase::Failed}, {}, {}});
+  service.apply(spec, "otto");
+  service.move_to("checkout", Phase::Failed, "the known-good version did not come back");
+  ASSERT_TRUE(sender.drain());
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(notes.size(), 2u);
+  std::vector<std::string> reasons;
+  for (const auto& [revision, note] : notes) {
+    EXPECT_EQ(revision, 1);
+    EXPECT_EQ(note.kind, EventKind::Note);
+    EXPECT_EQ(note.actor, "webhook");
+    reasons.push_back(note.reason);
+  }
+  std::sort(reasons.begin(), reasons.end());
+  EXPECT_EQ(reasons[0], "webhook http://" + receiver.endpoint() +
+                            "/gone: Failed not delivered after 1 attempt: HTTP 410");
+  EXPECT_EQ(reasons[1],
+            "webhook http://" + receiver.endpoint() + "/hook: Failed delivered (1 attempt)");
+  for (const auto& request : receiver.requests())
+    EXPECT_EQ(nlohmann::json::parse(request.body)["phase"], "Failed");
 }
 
 }  // namespace
