@@ -17,16 +17,20 @@ std::variant<std::unique_ptr<LocalRolloutService>, std::string> LocalRolloutServ
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return options.data_dir + ": " + ec.message();
+  auto lock = DirectoryLock::acquire(options.data_dir);
+  if (auto* refused = std::get_if<std::string>(&lock)) return *refused;
   auto opened =
       SqliteStore::open((std::filesystem::path(options.data_dir) / "rollguard.db").string());
   if (auto* e = std::get_if<StoreError>(&opened)) return e->message;
   std::unique_ptr<Store> store = std::get<std::unique_ptr<SqliteStore>>(std::move(opened));
-  return std::unique_ptr<LocalRolloutService>(
-      new LocalRolloutService(std::move(options), std::move(store)));
+  return std::unique_ptr<LocalRolloutService>(new LocalRolloutService(
+      std::get<DirectoryLock>(std::move(lock)), std::move(options), std::move(store)));
 }
 
-LocalRolloutService::LocalRolloutService(ServiceOptions options, std::unique_ptr<Store> store)
-    : options_(std::move(options)),
+LocalRolloutService::LocalRolloutService(DirectoryLock lock, ServiceOptions options,
+                                         std::unique_ptr<Store> store)
+    : lock_(std::move(lock)),
+      options_(std::move(options)),
       store_(std::move(store)),
       housekeeping_(io_.get_executor()),
       flush_timer_(housekeeping_) {
@@ -71,6 +75,7 @@ std::optional<std::string> LocalRolloutService::prepare(Managed& m, Managed* pre
   if (options_.on_wake_lag) m.runtime->observe_wake_lag(options_.on_wake_lag);
   auto error = m.runtime->prepare(predecessor ? predecessor->runtime.get() : nullptr);
   if (error) {
+    spdlog::error("{}: not started: {}", m.name, *error);
     m.problem = *error;
     m.runtime.reset();
   }
@@ -159,7 +164,7 @@ void LocalRolloutService::adopt() {
     }
     std::shared_ptr<Managed> m = make_managed(r.name, r.revision, r.spec, r.applied);
     m->removing = r.removed;
-    if (auto error = prepare(*m, nullptr)) spdlog::error("{}: not re-adopted: {}", r.name, *error);
+    prepare(*m, nullptr);  // logs why not
     {
       std::lock_guard lock(mutex_);
       if (!m->problem.empty()) problems_.push_back(r.name + ": " + m->problem);

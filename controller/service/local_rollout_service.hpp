@@ -20,6 +20,7 @@
 #include <thread>
 #include <variant>
 
+#include "controller/os/directory_lock.hpp"
 #include "controller/runtime/asio_waker.hpp"
 #include "controller/service/rollout_service.hpp"
 #include "controller/store/store.hpp"
@@ -37,7 +38,8 @@ struct ServiceOptions {
 
 class LocalRolloutService final : public RolloutService {
  public:
-  // Opens (creating) the data directory and its store; not ready until adopt().
+  // Opens (creating) the data directory and its store; not ready until adopt(). Refused while
+  // another process has the same directory open (DirectoryLock).
   static std::variant<std::unique_ptr<LocalRolloutService>, std::string> open(
       ServiceOptions options);
   ~LocalRolloutService() override;
@@ -71,7 +73,7 @@ class LocalRolloutService final : public RolloutService {
   struct Managed;
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
-  LocalRolloutService(ServiceOptions options, std::unique_ptr<Store> store);
+  LocalRolloutService(DirectoryLock lock, ServiceOptions options, std::unique_ptr<Store> store);
 
   std::shared_ptr<Managed> find(const std::string& name) const;
   std::shared_ptr<Managed> make_managed(const std::string& name, int revision, RolloutSpec spec,
@@ -91,6 +93,7 @@ class LocalRolloutService final : public RolloutService {
   template <class F>
   auto on_strand(Managed& m, F f) -> decltype(f());
 
+  DirectoryLock lock_;  // first in, last out: held until everything else is gone
   ServiceOptions options_;
   std::unique_ptr<Store> store_;
   SystemClock clock_;

@@ -5,6 +5,7 @@
 #include "controller/service/local_rollout_service.hpp"
 
 #include <gmock/gmock.h>
+#include <unistd.h>
 
 #include "controller/service/service_fixture.hpp"
 
@@ -232,6 +233,29 @@ TEST(LocalRolloutService, ReopenedRolloutsCarryOnWithoutRepeatingEvents) {
   EXPECT_TRUE(testing::well_formed(after));
   EXPECT_TRUE(std::equal(held.begin(), held.end(), after.begin()));
   EXPECT_EQ(service->history("done"), done);
+}
+
+}  // namespace
+}  // namespace rollguard
+
+namespace rollguard {
+namespace {
+
+// Issue 21: a second service on the same data directory adopted the same rollouts.
+TEST(LocalRolloutService, ASecondServiceOnTheSameDataIsRefusedUntilTheFirstIsGone) {
+  testing::TempDir dir("service-lock");
+  ServiceOptions options;
+  options.data_dir = dir.path().string();
+  auto first = LocalRolloutService::open(options);
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<LocalRolloutService>>(first));
+  auto second = LocalRolloutService::open(options);
+  ASSERT_TRUE(std::holds_alternative<std::string>(second));
+  EXPECT_EQ(std::get<std::string>(second),
+            options.data_dir + " is in use by another rollguard (pid " +
+                std::to_string(::getpid()) + "); one server per data directory");
+  first = std::string("closed");
+  EXPECT_TRUE(std::holds_alternative<std::unique_ptr<LocalRolloutService>>(
+      LocalRolloutService::open(options)));
 }
 
 }  // namespace

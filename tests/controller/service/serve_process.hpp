@@ -75,6 +75,15 @@ class ServeProcess {
     return std::nullopt;
   }
 
+  // The wait status once the server has exited by itself within `within`.
+  std::optional<int> wait_exit(std::chrono::milliseconds within) {
+    for (const auto until = std::chrono::steady_clock::now() + within;
+         std::chrono::steady_clock::now() < until;
+         std::this_thread::sleep_for(std::chrono::milliseconds(10)))
+      if (exited()) return status_;
+    return std::nullopt;
+  }
+
   std::uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
 
