@@ -240,7 +240,16 @@ bool read_duration(const Cursor& at, Duration& out, bool positive) {
   const nlohmann::json& v = at.json();
   if (!v.is_string()) {
     std::string hint;
-    if (v.is_number()) hint = "a bare number has no unit; write \"" + v.dump() + "s\" for seconds";
+    if (v.is_number()) {
+      // A timeout or a latency is usually below a second: "timeout: 500" means 500ms far more
+      // often than 500s.
+      const std::string& path = at.path();
+      const bool short_field =
+          path.ends_with("timeout") || path.ends_with("Timeout") || path.ends_with("latencyBelow");
+      hint = short_field ? "a bare number has no unit; write \"" + v.dump() +
+                               "ms\" for milliseconds or \"" + v.dump() + "s\" for seconds"
+                         : "a bare number has no unit; write \"" + v.dump() + "s\" for seconds";
+    }
     at.error("expected a duration like \"30s\", got " + at.describe(), hint);
     return false;
   }

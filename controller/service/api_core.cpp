@@ -5,7 +5,15 @@
 #include "controller/service/log.hpp"
 
 namespace rollguard {
+
 namespace {
+
+// "an operator", "a viewer".
+std::string with_article(std::string_view role) {
+  const bool vowel =
+      !role.empty() && std::string_view("aeiou").find(role.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(role);
+}
 
 std::string media_type(std::string_view content_type) {
   std::string out(content_type.substr(0, content_type.find(';')));
@@ -35,10 +43,10 @@ HandledRequest ApiCore::handle(IncomingRequest in) {
     if (caller.role < match.route->min_role) {
       if (caller.role == ApiRole::Anonymous)
         throw Unauthenticated("Unauthenticated",
-                              "this route needs \"Authorization: Bearer TOKEN\" of a " +
-                                  std::string(to_string(match.route->min_role)));
-      throw Forbidden("Forbidden", "\"" + caller.name + "\" is a " +
-                                       std::string(to_string(caller.role)) + "; " + in.method +
+                              "this route needs \"Authorization: Bearer TOKEN\" of " +
+                                  with_article(to_string(match.route->min_role)));
+      throw Forbidden("Forbidden", "\"" + caller.name + "\" is " +
+                                       with_article(to_string(caller.role)) + "; " + in.method +
                                        " " + match.route->pattern + " needs an operator");
     }
     if (target.path.starts_with("/v1/") && !service_.ready())

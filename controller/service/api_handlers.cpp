@@ -80,8 +80,7 @@ RolloutSpec manifest_from_body(const std::string& content_type, const std::strin
   else if (content_type == "application/yaml" || content_type == "application/x-yaml" ||
            content_type == "text/yaml")
     format = Format::Yaml;
-  else if (!content_type.empty() && content_type != "text/plain" &&
-           content_type != "application/octet-stream")
+  else if (!content_type.empty())
     throw UnsupportedMediaType(
         "UnsupportedMediaType",
         "send the manifest as application/json or application/yaml, not " + content_type);

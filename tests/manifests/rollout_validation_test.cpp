@@ -765,7 +765,15 @@ INSTANTIATE_TEST_SUITE_P(
                 {{"latencyBelow: 300ms", "latencyBelow: @@300"}},
                 "spec.analysis.templates[0].synthetic.steps[1].expect.latencyBelow",
                 "expected a duration like \"30s\", got the number 300",
-                "a bare number has no unit; write \"300s\" for seconds"}),
+                "a bare number has no unit; write \"300ms\" for milliseconds or \"300s\" for "
+                "seconds"},
+        BadCase{"BareNumberTimeoutSuggestsMillisecondsFirst",
+                kFull,
+                {{"timeout: 10s}", "timeout: @@500}"}},
+                "spec.target.process.readiness.timeout",
+                "expected a duration like \"30s\", got the number 500",
+                "a bare number has no unit; write \"500ms\" for milliseconds or \"500s\" for "
+                "seconds"}),
     [](const auto& info) { return info.param.name; });
 
 struct GoodCase {

@@ -2,6 +2,7 @@
 // Walks the server's own route table: every route that needs a role refuses an anonymous
 // caller (401) and every mutating one refuses a viewer (403), so a new route cannot be
 // added without the checks.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -44,10 +45,15 @@ TEST_F(ApiAuthWalkTest, EveryRouteNeedsItsRole) {
     }
     EXPECT_EQ(anonymous.status, 401);
     EXPECT_EQ(anonymous.json()["error"]["code"], "Unauthenticated");
+    EXPECT_EQ(anonymous.json()["error"]["message"],
+              std::string("this route needs \"Authorization: Bearer TOKEN\" of ") +
+                  (route.min_role == ApiRole::Operator ? "an operator" : "a viewer"));
     EXPECT_EQ(anonymous.header("www-authenticate"), "Bearer realm=\"rollguard\"");
     if (route.min_role == ApiRole::Operator) {
       EXPECT_EQ(viewer.status, 403);
       EXPECT_EQ(viewer.json()["error"]["code"], "Forbidden");
+      EXPECT_THAT(viewer.json()["error"]["message"].get<std::string>(),
+                  ::testing::StartsWith("\"vera\" is a viewer; "));
     } else {
       EXPECT_EQ(viewer.status, 200);
     }
