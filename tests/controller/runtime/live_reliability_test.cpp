@@ -1,4 +1,4 @@
-// ctest: integration
+// ctest: integration slow
 // How a live rollout fails, for real: demo-app processes, the built-in router or a real HAProxy,
 // live traffic. Each case checks the final phase, the reason a person reads, and that every
 // request through the router is then answered by the known-good version.

@@ -1,4 +1,4 @@
-// ctest: integration
+// ctest: integration slow
 // `rollguard run`'s engine end to end, for real: demo-app processes as stable and canary, the
 // built-in router in front, live traffic through it, builtin metrics and synthetic
 // transactions judging the change, for a canary and for blue/green.

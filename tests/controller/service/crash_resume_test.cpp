@@ -1,4 +1,4 @@
-// ctest: integration
+// ctest: integration slow
 // Crash-safe resume, end to end: the real `rollguard serve` drives rollouts of real demo apps
 // (static targets) through its built-in routers under live load, and is killed with SIGKILL
 // at 50 seeded random instants across their lives — while applying, mid-step, mid-analysis,

@@ -1,4 +1,4 @@
-// ctest: integration
+// ctest: integration slow
 // The Prometheus provider against a real Prometheus scraping a target we serve, and against
 // servers that fail in the ways a Prometheus can look failed from the outside.
 #include "health/providers/prometheus/prometheus_provider.hpp"
