@@ -29,6 +29,7 @@
 #include <boost/beast/http.hpp>
 
 #include "controller/routers/builtin/proxy/builtin_router_server.hpp"
+#include "tests/support/free_port.hpp"
 
 extern char** environ;
 
@@ -191,12 +192,6 @@ class SystemClock final : public Clock {
   }
 };
 
-unsigned short free_port() {
-  net::io_context io;
-  tcp::acceptor a(io, {net::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
 bool wait_listening(unsigned short port) {
   for (int i = 0; i < 500; ++i) {
     net::io_context io;
@@ -338,7 +333,7 @@ int main(int argc, char** argv) {
   }
   router.set_split({100, 0, 0}, false);
 
-  const auto haproxy_port = free_port();
+  const auto haproxy_port = testing::free_port();
   Haproxy haproxy(ports, haproxy_threads, haproxy_port);
   if (!haproxy.running() || !wait_listening(haproxy_port)) {
     std::cerr << "haproxy did not start (is it installed? tools/setup)\n";

@@ -22,6 +22,7 @@
 
 #include "controller/runtime/live_rollout.hpp"
 #include "manifests/rollout_parser.hpp"
+#include "tests/support/free_port.hpp"
 #include "tests/support/test_http_client.hpp"
 
 namespace rollguard {
@@ -88,8 +89,8 @@ class PacedLoad {
       try {
         if (!client) client.emplace(port, std::chrono::seconds(5));
         const auto response = client->get("/");
-        a.canary = response["X-Version"] == "2.0.0";
-        a.failed = response.result_int() >= 500;
+        a.canary = response.header("X-Version") == "2.0.0";
+        a.failed = response.status >= 500;
       } catch (const std::exception&) {
         client.reset();
         a.failed = true;
@@ -145,18 +146,12 @@ spec:
 )";
 }
 
-std::uint16_t free_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
 Round run_round(const Options& o, const std::string& analysis) {
   const fs::path dir = fs::temp_directory_path() / ("rollguard-ttr-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "1.0.0.ini") << "";
   std::ofstream(dir / "2.0.0.ini") << "error-rate = 0.2\n";
-  const std::uint16_t router_port = free_port();
+  const std::uint16_t router_port = testing::free_port();
   Parsed<RolloutSpec> spec = parse_rollout_text(manifest(o, dir, router_port, analysis),
                                                 Format::Yaml, "time-to-restore.yaml");
   if (!spec.value) {

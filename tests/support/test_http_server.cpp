@@ -1,8 +1,10 @@
 #include "tests/support/test_http_server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -10,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <mutex>
+#include <optional>
 
 namespace rollguard::testing {
 
@@ -27,8 +30,18 @@ struct TestHttpServer::Impl {
     std::lock_guard lock(mutex);
     auto it = routes.find(path);
     if (it != routes.end()) return it->second;
-    for (const auto& [key, route] : routes)  // "/cart/*" serves every path below /cart/
-      if (key.ends_with('*') && path.starts_with(key.substr(0, key.size() - 1))) return route;
+    // "/cart/*" serves every path below /cart/; of several prefixes, the longest.
+    const Route* best = nullptr;
+    std::size_t best_length = 0;
+    for (const auto& [key, route] : routes) {
+      const std::string prefix = key.substr(0, key.size() - 1);
+      if (key.ends_with('*') && path.starts_with(prefix) &&
+          (!best || prefix.size() > best_length)) {
+        best = &route;
+        best_length = prefix.size();
+      }
+    }
+    if (best) return *best;
     Route none;
     none.reply = {404, "no route for " + path, {}};
     return none;
@@ -40,8 +53,10 @@ struct TestHttpServer::Impl {
   std::mutex mutex;
   std::map<std::string, Route> routes;
   std::vector<ServerRequest> log;
+  std::vector<std::function<void()>> holds;  // each releases one held request
   std::atomic<int> accepted{0};
   std::atomic<int> requests{0};
+  std::atomic<int> held{0};
 };
 
 namespace {
@@ -85,6 +100,8 @@ class Session : public std::enable_shared_from_this<Session> {
       case Behaviour::Hang:
         // Keep reading so that the session lives until the client gives up.
         return read();
+      case Behaviour::Hold:
+        return hold(reply);
       case Behaviour::Reset: {
         beast::error_code ignored;
         stream_.socket().set_option(net::socket_base::linger(true, 0), ignored);
@@ -97,6 +114,8 @@ class Session : public std::enable_shared_from_this<Session> {
           if (!ec) self->respond(reply, false);
         });
         return;
+      case Behaviour::Trickle:
+        return trickle(reply, route.delay, std::max<std::size_t>(1, route.trickle_bytes));
       case Behaviour::Garbage: {
         auto bytes = std::make_shared<std::string>("\x16\x03\x01 not http at all\r\n\r\n");
         net::async_write(stream_, net::buffer(*bytes),
@@ -109,7 +128,20 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  void respond(const ServerReply& reply, bool close_after) {
+  void hold(const ServerReply& reply) {
+    timer_.expires_at(net::steady_timer::time_point::max());
+    timer_.async_wait([self = shared_from_this(), reply](beast::error_code) {
+      self->respond(reply, false);  // cancelled by release_all()
+    });
+    std::lock_guard lock(server_.mutex);
+    server_.holds.push_back([weak = weak_from_this()] {
+      if (auto self = weak.lock())
+        net::post(self->stream_.get_executor(), [self] { self->timer_.cancel(); });
+    });
+    server_.held++;
+  }
+
+  void prepare(const ServerReply& reply) {
     response_ = {};
     response_.version(11);
     response_.result(static_cast<unsigned>(reply.status));
@@ -117,16 +149,57 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = reply.body;
     response_.keep_alive(request_.keep_alive());
     response_.prepare_payload();
+  }
+
+  void respond(const ServerReply& reply, bool close_after) {
+    prepare(reply);
     http::async_write(stream_, response_,
                       [self = shared_from_this(), close_after](beast::error_code ec, std::size_t) {
-                        if (ec) return;
-                        if (close_after || !self->response_.keep_alive()) {
-                          beast::error_code ignored;
-                          self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-                          return;
-                        }
-                        self->read();
+                        if (!ec) self->next(close_after);
                       });
+  }
+
+  // The serializer writes the headers (Content-Length the whole body); the body follows in
+  // pieces, as a slow peer or a slow network would send it.
+  void trickle(const ServerReply& reply, Duration every, std::size_t piece) {
+    prepare(reply);
+    serializer_.emplace(response_);
+    http::async_write_header(
+        stream_, *serializer_,
+        [self = shared_from_this(), every, piece](beast::error_code ec, std::size_t) {
+          if (ec) return;
+          self->sent_ = 0;
+          self->trickle_body(every, piece);
+        });
+  }
+
+  void trickle_body(Duration every, std::size_t piece) {
+    if (sent_ >= response_.body().size()) {
+      serializer_.reset();
+      return next(false);
+    }
+    timer_.expires_after(every);
+    timer_.async_wait([self = shared_from_this(), every, piece](beast::error_code ec) {
+      if (ec) return;
+      const std::string& body = self->response_.body();
+      const std::size_t n = std::min(piece, body.size() - self->sent_);
+      net::async_write(self->stream_, net::buffer(body.data() + self->sent_, n),
+                       [self, every, piece](beast::error_code ec2, std::size_t written) {
+                         if (ec2) return;
+                         self->sent_ += written;
+                         self->trickle_body(every, piece);
+                       });
+    });
+  }
+
+  // After a whole response: the next request on a kept-alive connection, else a close.
+  void next(bool close_after) {
+    if (close_after || !response_.keep_alive()) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    read();
   }
 
   beast::tcp_stream stream_;
@@ -135,6 +208,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   http::response<http::string_body> response_;
+  std::optional<http::response_serializer<http::string_body>> serializer_;  // for Trickle
+  std::size_t sent_ = 0;                                                    // body bytes
 };
 
 void accept(TestHttpServer::Impl& server) {
@@ -172,9 +247,7 @@ void TestHttpServer::route(const std::string& path, Route route) {
 }
 
 void TestHttpServer::answer(const std::string& path, int status, std::string body) {
-  Route r;
-  r.reply = {status, std::move(body), {}};
-  route(path, std::move(r));
+  route(path, answering(status, std::move(body)));
 }
 
 int TestHttpServer::connections_accepted() const {
@@ -182,6 +255,41 @@ int TestHttpServer::connections_accepted() const {
 }
 int TestHttpServer::requests_received() const {
   return impl_->requests.load();
+}
+
+Route answering(int status, std::string body, std::string content_type) {
+  Route r;
+  r.reply = {status, std::move(body), {}};
+  if (!content_type.empty()) r.reply.headers["Content-Type"] = std::move(content_type);
+  return r;
+}
+
+Route hanging() {
+  Route r;
+  r.behaviour = Behaviour::Hang;
+  return r;
+}
+
+Route trickling(ServerReply reply, Duration every, std::size_t bytes) {
+  Route r;
+  r.behaviour = Behaviour::Trickle;
+  r.reply = std::move(reply);
+  r.delay = every;
+  r.trickle_bytes = bytes;
+  return r;
+}
+
+int TestHttpServer::requests_held() const {
+  return impl_->held.load();
+}
+
+void TestHttpServer::release_all() {
+  std::vector<std::function<void()>> holds;
+  {
+    std::lock_guard lock(impl_->mutex);
+    holds.swap(impl_->holds);
+  }
+  for (const auto& release : holds) release();
 }
 
 std::vector<ServerRequest> TestHttpServer::requests() const {

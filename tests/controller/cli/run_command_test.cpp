@@ -13,8 +13,8 @@
 #include <regex>
 
 #include "controller/support/live_world.hpp"
-#include "controller/support/proxy_process.hpp"
 #include "support/child_process.hpp"
+#include "support/free_port.hpp"
 
 namespace rollguard {
 namespace {
@@ -48,7 +48,7 @@ spec:
         << first << ", " << first + 19 << R"(]
   traffic:
     builtin: {listen: "127.0.0.1:)"
-        << router_test::free_port() << R"("}
+        << testing::free_port() << R"("}
   strategy:
     canary:
       steps:

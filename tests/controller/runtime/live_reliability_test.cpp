@@ -1,22 +1,20 @@
-// ctest: integration
+// ctest: integration slow
 // How a live rollout fails, for real: demo-app processes, the built-in router or a real HAProxy,
 // live traffic. Each case checks the final phase, the reason a person reads, and that every
 // request through the router is then answered by the known-good version.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "controller/support/live_world.hpp"
 #include "controller/support/proxy_process.hpp"
 #include "support/demo_app_process.hpp"
+#include "support/free_port.hpp"
 
 namespace rollguard {
 namespace {
 
-namespace fs = std::filesystem;
 using live_test::EventLog;
 using live_test::parse_spec;
 using live_test::run_to_end;
@@ -38,39 +36,11 @@ struct ProcessCase {
 
 class LiveProcessFailure : public ::testing::TestWithParam<ProcessCase> {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("rollguard-reliability-" + std::to_string(::getpid()) + "-" + GetParam().name);
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "1.0.0.ini") << "";
-    std::ofstream(dir_ / "2.0.0.ini") << GetParam().canary_flags;
-    router_port_ = router_test::free_port();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   RolloutSpec spec() const {
     const ProcessCase& c = GetParam();
-    const int first = live_test::port_range_start();
-    return parse_spec(R"(apiVersion: rollguard.dev/v1
-kind: Rollout
-metadata: {name: reliability}
-spec:
-  stable: {version: "1.0.0"}
-  canary: {version: "2.0.0"}
-  target:
-    process:
-      command: [")" + std::string(ROLLGUARD_DEMO_APP) +
-                      R"(", "--port", "{{port}}", "--version", "{{version}}", "--config", ")" +
-                      (dir_ / "{{version}}.ini").string() + R"("]
-      instances: 1
-      portRange: [)" + std::to_string(first) +
-                      ", " + std::to_string(first + 19) + R"(]
-      readiness: {http: {path: /healthz}, timeout: )" +
-                      c.readiness_timeout + R"(}
-  traffic:
-    builtin: {listen: "127.0.0.1:)" +
-                      std::to_string(router_port_) + R"("}
-  strategy:
+    return parse_spec(live_test::demo_app_rollout("reliability", flags_, router_port_,
+                                                  c.readiness_timeout) +
+                      R"(  strategy:
     canary:
       steps:
         - setWeight: 50
@@ -84,8 +54,8 @@ spec:
 )");
   }
 
-  fs::path dir_;
-  std::uint16_t router_port_ = 0;
+  live_test::DemoAppFlags flags_{"reliability-" + GetParam().name, GetParam().canary_flags};
+  std::uint16_t router_port_ = testing::free_port();
 };
 
 TEST_P(LiveProcessFailure, RollsBackWithItsReasonAndOnlyTheKnownGoodServes) {
@@ -132,7 +102,7 @@ TEST(LiveCommandTargetFailure, DeployFailureRollsBackWithTheCommandsOutput) {
   testing::DemoAppProcess stable, canary;
   ASSERT_TRUE(stable.start({"--version", "1.0.0"}));
   ASSERT_TRUE(canary.start({"--version", "2.0.0"}));
-  const std::uint16_t router_port = router_test::free_port();
+  const std::uint16_t router_port = testing::free_port();
   const RolloutSpec spec = parse_spec(R"(apiVersion: rollguard.dev/v1
 kind: Rollout
 metadata: {name: command-failure}
@@ -178,7 +148,7 @@ TEST(LiveRouterFailure, UnreachableWhileRollingBackIsFailedThenRetryRestores) {
   ASSERT_TRUE(canary.start({"--version", "2.0.0", "--fail-readiness"}));  // fails its probe
   router_test::ScratchDir dir;
   const std::string socket = dir.file("admin.sock");
-  const std::uint16_t port = router_test::free_port();
+  const std::uint16_t port = testing::free_port();
   router_test::write_text(dir.file("haproxy.cfg"),
                           "global\n  stats socket " + socket +
                               " mode 600 level admin\n"

@@ -1,4 +1,4 @@
-// ctest: integration
+// ctest: integration slow
 // `rollguard run`'s engine end to end, for real: demo-app processes as stable and canary, the
 // built-in router in front, live traffic through it, builtin metrics and synthetic
 // transactions judging the change, for a canary and for blue/green.
@@ -6,17 +6,11 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-
 #include "controller/support/live_world.hpp"
 
 namespace rollguard {
 namespace {
 
-namespace fs = std::filesystem;
 using live_test::EventLog;
 using live_test::run_to_end;
 using live_test::versions_served;
@@ -46,40 +40,10 @@ struct LiveCase {
 
 class LiveRolloutTest : public ::testing::TestWithParam<LiveCase> {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("rollguard-live-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "1.0.0.ini") << "";
-    std::ofstream(dir_ / "2.0.0.ini") << GetParam().canary_flags;
-    router_port_ = router_test::free_port();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   RolloutSpec spec() const {
-    const int first = live_test::port_range_start();
-    return live_test::parse_spec(
-        R"(apiVersion: rollguard.dev/v1
-kind: Rollout
-metadata: {name: live}
-spec:
-  stable: {version: "1.0.0"}
-  canary: {version: "2.0.0"}
-  target:
-    process:
-      command: [")" +
-        std::string(ROLLGUARD_DEMO_APP) +
-        R"(", "--port", "{{port}}", "--version", "{{version}}", "--config", ")" +
-        (dir_ / "{{version}}.ini").string() + R"("]
-      instances: 1
-      portRange: [)" +
-        std::to_string(first) + ", " + std::to_string(first + 19) + R"(]
-      readiness: {http: {path: /healthz}, timeout: 20s}
-  traffic:
-    builtin: {listen: "127.0.0.1:)" +
-        std::to_string(router_port_) + R"("}
-  strategy:)" +
-        GetParam().strategy +
-        R"(
+    return live_test::parse_spec(live_test::demo_app_rollout("live", flags_, router_port_) +
+                                 R"(  strategy:)" + GetParam().strategy +
+                                 R"(
   analysis:
     templates:
       - name: errors
@@ -113,8 +77,8 @@ spec:
 )");
   }
 
-  fs::path dir_;
-  std::uint16_t router_port_ = 0;
+  live_test::DemoAppFlags flags_{"live", GetParam().canary_flags};
+  std::uint16_t router_port_ = testing::free_port();
 };
 
 TEST_P(LiveRolloutTest, EndsInItsPhaseAndTheRouterServesOnlyTheKnownGood) {

@@ -35,9 +35,11 @@ TEST_F(ApiAuthWalkTest, EveryRouteNeedsItsRole) {
       EXPECT_EQ(route.min_role, ApiRole::Operator) << "a mutating route must need an operator";
       ++mutating;
     }
-    const ApiResponse anonymous = api_request(port(), route.method, target);
-    const ApiResponse wrong = api_request(port(), route.method, target, {}, bearer("not-a-token"));
-    const ApiResponse viewer = api_request(port(), route.method, target, {}, bearer(kViewerToken));
+    const TestResponse anonymous = request_once(port(), route.method, target);
+    const TestResponse wrong =
+        request_once(port(), route.method, target, {}, bearer("not-a-token"));
+    const TestResponse viewer =
+        request_once(port(), route.method, target, {}, bearer(kViewerToken));
     EXPECT_EQ(wrong.status, 401);
     if (route.min_role == ApiRole::Anonymous) {
       EXPECT_NE(anonymous.status, 401);
@@ -101,9 +103,9 @@ TEST(ApiListenTest, WithoutTokensLoopbackCallersAreLocalOperators) {
   options.log_requests = false;
   ApiServer server(service, options);
   ASSERT_FALSE(server.start());
-  const ApiResponse r =
-      api_request(server.port(), "PUT", "/v1/rollouts/checkout", manifest_yaml("checkout"),
-                  {{"Content-Type", "application/yaml"}});
+  const TestResponse r =
+      request_once(server.port(), "PUT", "/v1/rollouts/checkout", manifest_yaml("checkout"),
+                   {{"Content-Type", "application/yaml"}});
   EXPECT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(service.history("checkout").front().event.actor, "local");
 }

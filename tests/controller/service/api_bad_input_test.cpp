@@ -72,7 +72,7 @@ TEST_P(ApiBadInputTest, IsRefusedWithTheErrorShape) {
   const BadCase& c = GetParam();
   std::map<std::string, std::string> headers;
   if (!c.content_type.empty()) headers["Content-Type"] = c.content_type;
-  const ApiResponse r = as_operator(c.method, c.target, c.body, headers);
+  const TestResponse r = as_operator(c.method, c.target, c.body, headers);
   EXPECT_EQ(r.status, c.status) << r.body;
   EXPECT_EQ(r.header("content-type"), "application/json");
   const auto error = r.json()["error"];
@@ -96,7 +96,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, ApiBadInputTest, ::testing::ValuesIn(kCases),
 
 TEST_F(ApiFixture, MalformedYamlGivesItsLine) {
   start();
-  const ApiResponse r =
+  const TestResponse r =
       put_yaml("checkout", "metadata:\n  name: checkout\n  labels: {a: 1\nspec:\n");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_GT(r.json()["error"].value("line", 0), 0) << r.body;
@@ -107,7 +107,7 @@ TEST_F(ApiFixture, OversizedBodyIs413BeforeItIsRead) {
   options.body_limit = 4096;
   start(options);
   const std::string big = manifest_yaml("checkout") + "# " + std::string(8192, 'x') + "\n";
-  const ApiResponse r = put_yaml("checkout", big);
+  const TestResponse r = put_yaml("checkout", big);
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(r.json()["error"]["code"], "PayloadTooLarge");
   EXPECT_EQ(r.header("connection"), "close");
@@ -118,7 +118,7 @@ TEST_F(ApiFixture, OversizedChunkedBodyIs413) {
   ApiOptions options = default_options();
   options.body_limit = 1024;
   start(options);
-  ApiTestConnection c(port());
+  TestHttpClient c(port());
   std::string chunk(2000, 'x');
   char size[16];
   std::snprintf(size, sizeof size, "%zx", chunk.size());
@@ -134,29 +134,29 @@ TEST_F(ApiFixture, HeaderTimeoutClosesASlowClient) {
   options.header_timeout = 200ms;
   options.idle_timeout = 600s;  // so that only the header timeout can close it
   start(options);
-  ApiTestConnection c(port(), std::chrono::seconds(30));
+  TestHttpClient c(port(), std::chrono::seconds(30));
   c.write_raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ");
-  EXPECT_TRUE(c.closed_by_server());
+  EXPECT_TRUE(c.closed_by_peer());
 }
 
 TEST_F(ApiFixture, IdleKeptAliveConnectionStaysUntilIdleTimeout) {
   ApiOptions options = default_options();
   options.idle_timeout = 200ms;
   start(options);
-  ApiTestConnection c(port(), std::chrono::seconds(30));
+  TestHttpClient c(port(), std::chrono::seconds(30));
   EXPECT_EQ(c.request("GET", "/healthz").status, 200);
   EXPECT_EQ(c.request("GET", "/healthz").status, 200);  // kept alive
-  EXPECT_TRUE(c.closed_by_server());
+  EXPECT_TRUE(c.closed_by_peer());
 }
 
 TEST_F(ApiFixture, ReadyzIs503UntilTheServiceIsReady) {
   service_.set_ready(false);
   start();
-  EXPECT_EQ(api_request(port(), "GET", "/readyz").status, 503);
-  EXPECT_EQ(api_request(port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(request_once(port(), "GET", "/readyz").status, 503);
+  EXPECT_EQ(request_once(port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(as_operator("GET", "/v1/rollouts").status, 503);
   service_.set_ready(true);
-  EXPECT_EQ(api_request(port(), "GET", "/readyz").status, 200);
+  EXPECT_EQ(request_once(port(), "GET", "/readyz").status, 200);
   EXPECT_EQ(as_operator("GET", "/v1/rollouts").status, 200);
 }
 

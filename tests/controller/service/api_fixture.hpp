@@ -9,8 +9,8 @@
 #include <string>
 
 #include "controller/service/api_server.hpp"
-#include "tests/controller/service/api_test_http.hpp"
 #include "tests/support/memory_rollout_service.hpp"
+#include "tests/support/test_http_client.hpp"
 
 namespace rollguard::testing {
 
@@ -84,14 +84,14 @@ class ApiFixture : public ::testing::Test {
 
   unsigned short port() const { return server_->port(); }
 
-  ApiResponse as_operator(const std::string& method, const std::string& target,
-                          const std::string& body = {},
-                          std::map<std::string, std::string> headers = {}) {
+  TestResponse as_operator(const std::string& method, const std::string& target,
+                           const std::string& body = {},
+                           std::map<std::string, std::string> headers = {}) {
     headers.merge(bearer(kOperatorToken));
-    return api_request(port(), method, target, body, headers);
+    return request_once(port(), method, target, body, headers);
   }
 
-  ApiResponse put_yaml(const std::string& name, const std::string& yaml) {
+  TestResponse put_yaml(const std::string& name, const std::string& yaml) {
     return as_operator("PUT", "/v1/rollouts/" + name, yaml, {{"Content-Type", "application/yaml"}});
   }
 

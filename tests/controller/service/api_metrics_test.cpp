@@ -13,7 +13,7 @@ class ApiMetricsTest : public ApiFixture {
  protected:
   void SetUp() override { start(); }
   std::map<std::string, double> scrape() {
-    const ApiResponse r = api_request(port(), "GET", "/metrics", {}, bearer(kViewerToken));
+    const TestResponse r = request_once(port(), "GET", "/metrics", {}, bearer(kViewerToken));
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.header("content-type"), "text/plain; version=0.0.4");
     return parse_prometheus_text(r.body);
@@ -49,7 +49,7 @@ TEST_F(ApiMetricsTest, RolloutsByPhaseStepsVerdictsAndRollbacks) {
 TEST_F(ApiMetricsTest, RequestCountsAndLatencyByRoute) {
   // A request is counted after its response is written: on one connection, each answer comes
   // after the previous request was counted.
-  ApiTestConnection c(port());
+  TestHttpClient c(port());
   ASSERT_EQ(c.request("PUT", "/v1/rollouts/checkout", manifest_yaml("checkout"),
                       {{"Content-Type", "application/yaml"},
                        {"Authorization", "Bearer " + kOperatorToken}})
@@ -84,7 +84,7 @@ TEST(ApiLogTest, OneJsonLinePerRequest) {
   {
     ApiServer server(service, options);
     ASSERT_FALSE(server.start());
-    ApiTestConnection c(server.port());
+    TestHttpClient c(server.port());
     EXPECT_EQ(c.request("GET", "/v1/rollouts/missing", {}, bearer(kViewerToken)).status, 404);
     EXPECT_EQ(c.request("GET", "/healthz").status, 200);
     server.stop();

@@ -16,7 +16,7 @@ class ApiRolloutsTest : public ApiFixture {
 };
 
 TEST_F(ApiRolloutsTest, ApplyYamlThenJsonOfANewVersion) {
-  ApiResponse r = put_yaml("checkout", manifest_yaml("checkout", "2.0.0"));
+  TestResponse r = put_yaml("checkout", manifest_yaml("checkout", "2.0.0"));
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json()["outcome"], "Created");
   EXPECT_EQ(r.json()["rollout"]["revision"], 1);
@@ -37,8 +37,8 @@ TEST_F(ApiRolloutsTest, StatusHasPhaseStepsTrafficVersionsAndAnalyses) {
   ASSERT_EQ(put_yaml("checkout", manifest_yaml("checkout")).status, 201);
   service_.set_split("checkout", TrafficSplit{90, 10, 0}, 1);
   service_.verdict("checkout", "step-1-errors", Verdict::Successful);
-  const ApiResponse r =
-      api_request(port(), "GET", "/v1/rollouts/checkout", {}, bearer(kViewerToken));
+  const TestResponse r =
+      request_once(port(), "GET", "/v1/rollouts/checkout", {}, bearer(kViewerToken));
   ASSERT_EQ(r.status, 200);
   const auto s = r.json();
   EXPECT_EQ(s["name"], "checkout");
@@ -79,7 +79,7 @@ TEST_P(ApiActionTest, MovesThePhase) {
   const ActionCase& c = GetParam();
   ASSERT_EQ(put_yaml("checkout", manifest_yaml("checkout")).status, 201);
   if (c.before != Phase::Progressing) service_.move_to("checkout", c.before, "set by the test");
-  const ApiResponse r = as_operator("POST", "/v1/rollouts/checkout/" + c.path);
+  const TestResponse r = as_operator("POST", "/v1/rollouts/checkout/" + c.path);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["phase"], to_string(c.after));
   EXPECT_EQ(service_.get("checkout")->state.phase, c.after);
@@ -100,7 +100,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(ApiRolloutsTest, PromotingARolledBackRolloutIsAConflict) {
   ASSERT_EQ(put_yaml("checkout", manifest_yaml("checkout")).status, 201);
   service_.move_to("checkout", Phase::RolledBack, "errors over 2%");
-  const ApiResponse r = as_operator("POST", "/v1/rollouts/checkout/promote");
+  const TestResponse r = as_operator("POST", "/v1/rollouts/checkout/promote");
   EXPECT_EQ(r.status, 409);
   EXPECT_NE(r.json()["error"].value("message", "").find("RolledBack"), std::string::npos) << r.body;
 }

@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "controller/service/api_server.hpp"
-#include "controller/service/api_test_http.hpp"
 #include "controller/service/service_fixture.hpp"
 #include "manifests/manifest_json.hpp"
+#include "support/test_http_client.hpp"
 
 namespace rollguard {
 namespace {
@@ -30,8 +30,8 @@ class ApiOverTheService : public ::testing::Test {
     service_->shutdown();
   }
 
-  testing::ApiResponse put(const RolloutSpec& spec) {
-    testing::ApiTestConnection c(server_->port());
+  testing::TestResponse put(const RolloutSpec& spec) {
+    testing::TestHttpClient c(server_->port());
     return c.request("PUT", "/v1/rollouts/" + spec.metadata.name, to_json(spec).dump(),
                      {{"Content-Type", "application/json"}});
   }
@@ -42,7 +42,7 @@ class ApiOverTheService : public ::testing::Test {
 };
 
 TEST_F(ApiOverTheService, ARefusedApplyIsAConflictWithTheServicesReason) {
-  const testing::ApiResponse r =
+  const testing::TestResponse r =
       put(testing::service_spec("shop", "2.0.0", "[{pause: {}}]", false));
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(r.json()["error"]["code"], "Conflict");
@@ -52,7 +52,7 @@ TEST_F(ApiOverTheService, ARefusedApplyIsAConflictWithTheServicesReason) {
 }
 
 TEST_F(ApiOverTheService, AnAcceptedApplyIsInTheStoreBeforeTheAnswer) {
-  const testing::ApiResponse r = put(testing::service_spec("shop", "2.0.0", "[{pause: {}}]"));
+  const testing::TestResponse r = put(testing::service_spec("shop", "2.0.0", "[{pause: {}}]"));
   EXPECT_EQ(r.status, 201) << r.body;
   EXPECT_FALSE(service_->history("shop").empty());
 }

@@ -24,14 +24,14 @@ class ApiStreamTest : public ApiFixture {
     ASSERT_EQ(put_yaml("checkout", manifest_yaml("checkout")).status, 201);
     service_.move_to("checkout", Phase::Paused, "step pause");
   }
-  void open_stream(ApiTestConnection& c, const std::string& query = "watch=true") {
+  void open_stream(TestHttpClient& c, const std::string& query = "watch=true") {
     c.write_raw("GET /v1/rollouts/checkout/events?" + query +
                 " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kViewerToken + "\r\n\r\n");
   }
 };
 
 TEST_F(ApiStreamTest, HistoryThenLiveEventsInOrder) {
-  ApiTestConnection c(port());
+  TestHttpClient c(port());
   open_stream(c);
   std::string bytes;
   ASSERT_TRUE(c.read_until(bytes, [](const std::string& b) {
@@ -54,7 +54,7 @@ TEST_F(ApiStreamTest, HistoryThenLiveEventsInOrder) {
 }
 
 TEST_F(ApiStreamTest, AfterSkipsTheHistoryAlreadySeen) {
-  ApiTestConnection c(port());
+  TestHttpClient c(port());
   open_stream(c, "watch=true&after=1");
   service_.move_to("checkout", Phase::Progressing, "promoted");
   std::string bytes;
@@ -69,7 +69,7 @@ TEST_F(ApiStreamTest, HeartbeatsKeepAnIdleStreamTalking) {
   ApiOptions options = default_options();
   options.sse_heartbeat = 50ms;
   start(options);
-  ApiTestConnection c(port());
+  TestHttpClient c(port());
   open_stream(c);
   std::string bytes;
   EXPECT_TRUE(c.read_until(
@@ -77,7 +77,7 @@ TEST_F(ApiStreamTest, HeartbeatsKeepAnIdleStreamTalking) {
 }
 
 TEST_F(ApiStreamTest, StopEndsTheStreamWithTheLastChunk) {
-  ApiTestConnection c(port());
+  TestHttpClient c(port());
   open_stream(c);
   std::string bytes;
   ASSERT_TRUE(c.read_until(
@@ -89,13 +89,13 @@ TEST_F(ApiStreamTest, StopEndsTheStreamWithTheLastChunk) {
 }
 
 TEST_F(ApiStreamTest, StopClosesAKeptAliveConnection) {
-  ApiTestConnection c(port());
+  TestHttpClient c(port());
   c.write_raw("GET /v1/rollouts/checkout HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
               kViewerToken + "\r\n\r\n");
-  const ApiResponse r = c.read();
+  const TestResponse r = c.read();
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(server_->stop());
-  EXPECT_TRUE(c.closed_by_server());
+  EXPECT_TRUE(c.closed_by_peer());
 }
 
 TEST_F(ApiFixture, StopFinishesARequestInFlight) {
@@ -114,7 +114,7 @@ TEST_F(ApiFixture, StopFinishesARequestInFlight) {
   // stop() waits for the request in flight.
   EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
   service_.release_applies();
-  const ApiResponse r = put.get();
+  const TestResponse r = put.get();
   EXPECT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.header("connection"), "close");
   EXPECT_TRUE(stopped.get());

@@ -57,7 +57,7 @@ TEST_F(ApiTlsTest, PlainHttpToATlsServerGetsNoAnswer) {
   options.tls_cert = cert_;
   options.tls_key = key_;
   start(options);
-  EXPECT_THROW(api_request(port(), "GET", "/healthz"), boost::system::system_error);
+  EXPECT_THROW(request_once(port(), "GET", "/healthz"), boost::system::system_error);
 }
 
 TEST_F(ApiTlsTest, AMissingKeyIsAStartError) {

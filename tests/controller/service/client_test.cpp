@@ -58,7 +58,7 @@ class ClientTest : public ApiFixture {
   // Requests answered on the events route so far (the client's history read, then its stream).
   double events_requests() {
     const auto m = parse_prometheus_text(
-        api_request(port(), "GET", "/metrics", {}, bearer(kViewerToken)).body);
+        request_once(port(), "GET", "/metrics", {}, bearer(kViewerToken)).body);
     const auto it = m.find(
         "rollguard_api_requests_total{method=\"GET\",route=\"/v1/rollouts/{name}/events\",code="
         "\"200\"}");

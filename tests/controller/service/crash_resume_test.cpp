@@ -1,4 +1,4 @@
-// ctest: integration
+// ctest: integration slow
 // Crash-safe resume, end to end: the real `rollguard serve` drives rollouts of real demo apps
 // (static targets) through its built-in routers under live load, and is killed with SIGKILL
 // at 50 seeded random instants across their lives — while applying, mid-step, mid-analysis,
@@ -18,25 +18,20 @@
 #include "manifests/manifest_json.hpp"
 #include "manifests/rollout_parser.hpp"
 #include "support/demo_app_process.hpp"
+#include "support/free_port.hpp"
+#include "support/http_load.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_http_client.hpp"
 
 namespace rollguard {
 namespace {
 
-namespace http = boost::beast::http;
 using namespace std::chrono_literals;
 using testing::TempDir;
 
 constexpr int kWaves = 5;
 constexpr int kKillsPerWave = 10;  // 50 in all
 constexpr unsigned kSeed = 20261122;
-
-std::uint16_t free_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
 
 struct Rollout {
   std::string name;
@@ -71,36 +66,6 @@ std::string manifest(const std::string& name, std::uint16_t router, const std::s
   return to_json(*parsed.value).dump();
 }
 
-// Requests through every router of the wave until stopped; failures (a dead server) are
-// expected and retried.
-class Load {
- public:
-  explicit Load(std::vector<std::uint16_t> ports) {
-    for (std::uint16_t port : ports) threads_.emplace_back([this, port] { run(port); });
-  }
-  ~Load() {
-    stop_ = true;
-    for (auto& t : threads_) t.join();
-  }
-
- private:
-  void run(std::uint16_t port) {
-    while (!stop_) {
-      try {
-        testing::TestHttpClient client(port, 2s);
-        while (!stop_) {
-          client.get("/");
-          std::this_thread::sleep_for(3ms);
-        }
-      } catch (const std::exception&) {
-        std::this_thread::sleep_for(10ms);
-      }
-    }
-  }
-  std::atomic<bool> stop_{false};
-  std::vector<std::thread> threads_;
-};
-
 class CrashResume : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -114,9 +79,9 @@ class CrashResume : public ::testing::Test {
     const std::string good = "127.0.0.1:" + std::to_string(good_.port);
     const std::string bad = "127.0.0.1:" + std::to_string(bad_.port);
     std::vector<Rollout> out{
-        {"bad-" + std::to_string(w), free_port(), Phase::RolledBack, "1.0.0", {}},
-        {"good-" + std::to_string(w), free_port(), Phase::Succeeded, "2.0.0", {}},
-        {"bluegreen-" + std::to_string(w), free_port(), Phase::Succeeded, "2.0.0", {}},
+        {"bad-" + std::to_string(w), testing::free_port(), Phase::RolledBack, "1.0.0", {}},
+        {"good-" + std::to_string(w), testing::free_port(), Phase::Succeeded, "2.0.0", {}},
+        {"bluegreen-" + std::to_string(w), testing::free_port(), Phase::Succeeded, "2.0.0", {}},
     };
     out[0].body = manifest(out[0].name, out[0].router, stable, bad, false);
     out[1].body = manifest(out[1].name, out[1].router, stable, good, false);
@@ -131,10 +96,11 @@ class CrashResume : public ::testing::Test {
       testing::TestHttpClient client(api, 5s);
       for (const Rollout& r : rollouts) {
         for (;;) {
-          auto reply = client.request(http::verb::put, "/v1/rollouts/" + r.name, r.body);
-          if (reply.result_int() == 200 || reply.result_int() == 201) break;
-          if (reply.result_int() != 503) {
-            ADD_FAILURE() << r.name << ": " << reply.result_int() << " " << reply.body();
+          auto reply = client.request("PUT", "/v1/rollouts/" + r.name, r.body,
+                                      {{"Content-Type", "application/json"}});
+          if (reply.status == 200 || reply.status == 201) break;
+          if (reply.status != 503) {
+            ADD_FAILURE() << r.name << ": " << reply.status << " " << reply.body;
             return false;
           }
           std::this_thread::sleep_for(20ms);
@@ -149,7 +115,7 @@ class CrashResume : public ::testing::Test {
   static std::string history(std::uint16_t api, const std::string& name) {
     try {
       testing::TestHttpClient client(api, 5s);
-      return client.get("/v1/rollouts/" + name + "/events").body();
+      return client.get("/v1/rollouts/" + name + "/events").body;
     } catch (const std::exception& e) {
       return e.what();
     }
@@ -160,8 +126,8 @@ class CrashResume : public ::testing::Test {
     try {
       testing::TestHttpClient client(api, 5s);
       auto reply = client.get("/v1/rollouts/" + name);
-      if (reply.result_int() != 200) return {};
-      return nlohmann::json::parse(reply.body()).value("phase", "");
+      if (reply.status != 200) return {};
+      return nlohmann::json::parse(reply.body).value("phase", "");
     } catch (const std::exception&) {
       return {};
     }
@@ -175,7 +141,7 @@ class CrashResume : public ::testing::Test {
   std::map<std::string, int> served(std::uint16_t router, int requests) {
     std::map<std::string, int> seen;
     testing::TestHttpClient client(router, 5s);
-    for (int i = 0; i < requests; ++i) ++seen[std::string(client.get("/")["X-Version"])];
+    for (int i = 0; i < requests; ++i) ++seen[client.get("/").header("X-Version")];
     return seen;
   }
 
@@ -194,7 +160,9 @@ TEST_F(CrashResume, KilledAtFiftyRandomInstantsEveryRolloutEndsAsWithoutCrashes)
     all.insert(all.end(), rollouts.begin(), rollouts.end());
     std::vector<std::uint16_t> ports;
     for (const Rollout& r : rollouts) ports.push_back(r.router);
-    Load load(ports);
+    // Requests through every router of the wave; failures (a dead server) are expected and
+    // retried.
+    testing::Load load(ports, {.period = 3ms, .client_timeout = 2s, .retry_after = 10ms});
     for (int k = 0; k < kKillsPerWave; ++k, ++kills) {
       const auto started = std::chrono::steady_clock::now();
       ASSERT_EQ(server.start(), "");

@@ -5,26 +5,22 @@
 // the live time to detect and failed requests must fall within the simulated spread, with a
 // generous tolerance for one live sample (docs/benchmarks.md, "Simulator fidelity").
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 #include "controller/runtime/live_rollout.hpp"
 #include "controller/simulation/monte_carlo.hpp"
-#include "controller/support/proxy_process.hpp"
+#include "controller/support/live_world.hpp"
 #include "manifests/rollout_parser.hpp"
-#include "support/port_block.hpp"
-#include "support/test_http_client.hpp"
 
 namespace rollguard {
 namespace {
 
-namespace fs = std::filesystem;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 constexpr double kCanaryErrorRate = 0.2;
@@ -37,71 +33,8 @@ struct Answer {
   int status = 0;
 };
 
-// Requests through the router at a fixed pace per thread, every answer kept.
-class PacedLoad {
- public:
-  explicit PacedLoad(std::uint16_t port) {
-    started_ = std::chrono::steady_clock::now();
-    for (int i = 0; i < kLoadThreads; ++i) threads_.emplace_back([this, port] { run(port); });
-  }
-  ~PacedLoad() { stop(); }
-  void stop() {
-    if (stop_.exchange(true)) return;
-    for (std::thread& t : threads_) t.join();
-    stopped_ = std::chrono::steady_clock::now();
-  }
-  double rate() const {
-    return double(answers_.size()) / std::chrono::duration<double>(stopped_ - started_).count();
-  }
-  const std::vector<Answer>& answers() const { return answers_; }
-
- private:
-  void run(std::uint16_t port) {
-    auto next = std::chrono::steady_clock::now();
-    while (!stop_) {
-      try {
-        testing::TestHttpClient client(port, std::chrono::seconds(5));
-        for (; !stop_; next += kPeriod) {
-          std::this_thread::sleep_until(next);  // pacing, not waiting for an outcome
-          const auto response = client.get("/");
-          std::lock_guard lock(mutex_);
-          answers_.push_back({std::chrono::steady_clock::now(), std::string(response["X-Version"]),
-                              static_cast<int>(response.result_int())});
-        }
-      } catch (const std::exception&) {
-        next = std::chrono::steady_clock::now() + kPeriod;  // reconnect at the next slot
-      }
-    }
-  }
-  std::atomic<bool> stop_{false};
-  std::mutex mutex_;
-  std::vector<Answer> answers_;
-  std::vector<std::thread> threads_;
-  SteadyTime started_, stopped_;
-};
-
-std::string rollout_yaml(const fs::path& dir, std::uint16_t router_port) {
-  const int first = testing::port_block(20).first;
-  return R"(apiVersion: rollguard.dev/v1
-kind: Rollout
-metadata: {name: fidelity}
-spec:
-  stable: {version: "1.0.0"}
-  canary: {version: "2.0.0"}
-  target:
-    process:
-      command: [")" +
-         std::string(ROLLGUARD_DEMO_APP) +
-         R"(", "--port", "{{port}}", "--version", "{{version}}", "--config", ")" +
-         (dir / "{{version}}.ini").string() + R"("]
-      instances: 1
-      portRange: [)" +
-         std::to_string(first) + ", " + std::to_string(first + 19) + R"(]
-      readiness: {http: {path: /healthz}, timeout: 20s}
-  traffic:
-    builtin: {listen: "127.0.0.1:)" +
-         std::to_string(router_port) + R"("}
-  strategy:
+std::string rollout_yaml(const live_test::DemoAppFlags& flags, std::uint16_t router_port) {
+  return live_test::demo_app_rollout("fidelity", flags, router_port) + R"(  strategy:
     canary:
       baseline: true
       steps:
@@ -135,7 +68,18 @@ LiveFigures run_live(const RolloutSpec& spec, std::uint16_t router_port) {
       detected = std::chrono::steady_clock::now();
   });
   EXPECT_EQ(live.start("1.0.0"), std::nullopt);
-  PacedLoad load(router_port);
+  // Requests through the router at a fixed pace per thread, every answer kept.
+  std::mutex answers_mutex;
+  std::vector<Answer> answers;
+  testing::Load load(router_port,
+                     {.threads = kLoadThreads,
+                      .period = kPeriod,
+                      .paced = true,
+                      .on_answer = [&](const testing::TestResponse& response) {
+                        std::lock_guard lock(answers_mutex);
+                        answers.push_back({std::chrono::steady_clock::now(),
+                                           response.header("X-Version"), response.status});
+                      }});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline && !is_terminal(live.state().phase))
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -145,7 +89,7 @@ LiveFigures run_live(const RolloutSpec& spec, std::uint16_t router_port) {
   live.shutdown();
   out.rate = load.rate();
   std::optional<SteadyTime> onset;
-  for (const Answer& a : load.answers()) {
+  for (const Answer& a : answers) {
     if (a.version != "2.0.0") continue;
     if (!onset || a.at < *onset) onset = a.at;
     ++out.faulty;
@@ -158,17 +102,16 @@ LiveFigures run_live(const RolloutSpec& spec, std::uint16_t router_port) {
 }
 
 TEST(FidelityTest, SimulationPredictsTheLiveRollout) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("rollguard-fidelity-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::ofstream(dir / "1.0.0.ini") << "";
-  std::ofstream(dir / "2.0.0.ini") << "error-rate = " << kCanaryErrorRate << "\n";
-  const std::uint16_t router_port = router_test::free_port();
+  std::ostringstream canary_flags;
+  canary_flags << "error-rate = " << kCanaryErrorRate << "\n";
+  std::optional<live_test::DemoAppFlags> flags;
+  flags.emplace("fidelity", canary_flags.str());
+  const std::uint16_t router_port = testing::free_port();
   Parsed<RolloutSpec> parsed =
-      parse_rollout_text(rollout_yaml(dir, router_port), Format::Yaml, "fidelity.yaml");
+      parse_rollout_text(rollout_yaml(*flags, router_port), Format::Yaml, "fidelity.yaml");
   ASSERT_TRUE(parsed.ok());
   const LiveFigures live = run_live(*parsed.value, router_port);
-  fs::remove_all(dir);
+  flags.reset();
   ASSERT_EQ(live.phase, Phase::RolledBack);
   ASSERT_GT(live.time_to_detect, 0);
 

@@ -1,12 +1,14 @@
 #pragma once
 // What an end-to-end test of a live rollout needs around LiveRollout: a scratch directory for
-// the demo app's per-version flag files, steady load through a router port, a wait for the
-// rollout to settle, and a count of which versions answer through the router.
+// the demo app's per-version flag files, the manifest that runs the demo app behind the
+// built-in router, steady load through the router's port, a wait for the rollout to settle,
+// and a count of which versions answer through the router.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <string>
@@ -14,44 +16,63 @@
 #include <vector>
 
 #include "controller/runtime/live_rollout.hpp"
-#include "controller/support/proxy_process.hpp"
 #include "manifests/rollout_parser.hpp"
+#include "support/free_port.hpp"
+#include "support/http_load.hpp"
 #include "support/port_block.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_http_client.hpp"
 
 namespace rollguard::live_test {
 
-// Sends GET / through `port` every few milliseconds until destroyed; a refused or reset
-// connection is retried on a new one (it is what a failing canary does to clients).
-class Load {
- public:
-  explicit Load(std::uint16_t port) : thread_([this, port] { run(port); }) {}
-  ~Load() {
-    stop_ = true;
-    thread_.join();
-  }
-
- private:
-  void run(std::uint16_t port) {
-    while (!stop_) {
-      try {
-        testing::TestHttpClient client(port, std::chrono::seconds(5));
-        while (!stop_) {
-          client.get("/");
-          std::this_thread::sleep_for(std::chrono::milliseconds(4));
-        }
-      } catch (const std::exception&) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      }
-    }
-  }
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
 // The first of 20 ports for this test process's instances.
 inline int port_range_start() {
   return testing::port_block(20).first;
+}
+
+// The demo app's flags per version as INI files: 1.0.0 plain, 2.0.0 with `canary_flags`, in a
+// directory of their own that goes with this object.
+class DemoAppFlags {
+ public:
+  DemoAppFlags(const std::string& label, const std::string& canary_flags) : dir_(label) {
+    std::ofstream(dir_.file("1.0.0.ini")) << "";
+    std::ofstream(dir_.file("2.0.0.ini")) << canary_flags;
+  }
+  const std::filesystem::path& path() const { return dir_.path(); }
+
+ private:
+  testing::TempDir dir_;
+};
+
+// A rollout `name` of the demo app from 1.0.0 to 2.0.0 up to its `traffic`: one process per
+// version with its flags from `flags`, on this test process's block of ports, behind the
+// built-in router on `router_port`. The caller appends `  strategy:` and what follows.
+inline std::string demo_app_rollout(const std::string& name, const DemoAppFlags& flags,
+                                    std::uint16_t router_port,
+                                    const std::string& readiness_timeout = "20s") {
+  const int first = port_range_start();
+  return R"(apiVersion: rollguard.dev/v1
+kind: Rollout
+metadata: {name: )" +
+         name + R"(}
+spec:
+  stable: {version: "1.0.0"}
+  canary: {version: "2.0.0"}
+  target:
+    process:
+      command: [")" +
+         std::string(ROLLGUARD_DEMO_APP) +
+         R"(", "--port", "{{port}}", "--version", "{{version}}", "--config", ")" +
+         (flags.path() / "{{version}}.ini").string() + R"("]
+      instances: 1
+      portRange: [)" +
+         std::to_string(first) + ", " + std::to_string(first + 19) + R"(]
+      readiness: {http: {path: /healthz}, timeout: )" +
+         readiness_timeout + R"(}
+  traffic:
+    builtin: {listen: "127.0.0.1:)" +
+         std::to_string(router_port) + R"("}
+)";
 }
 
 inline RolloutSpec parse_spec(const std::string& yaml) {
@@ -94,7 +115,7 @@ class EventLog {
 // Waits (with traffic through `router_port`) until `done(state)` or 90 s; the last state.
 inline RolloutState run_until(LiveRollout& live, std::uint16_t router_port,
                               const std::function<bool(const RolloutState&)>& done) {
-  Load load(router_port);
+  testing::Load load(router_port);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
   RolloutState s = live.state();
   while (std::chrono::steady_clock::now() < deadline && !done(s)) {
@@ -116,7 +137,7 @@ inline std::map<std::string, int> versions_served(std::uint16_t router_port, int
   testing::TestHttpClient client(router_port, std::chrono::seconds(5));
   for (int i = 0; i < requests; ++i) {
     const auto response = client.get("/");
-    ++seen[response.result_int() < 500 ? std::string(response["X-Version"]) : "error"];
+    ++seen[response.status < 500 ? response.header("X-Version") : "error"];
   }
   return seen;
 }

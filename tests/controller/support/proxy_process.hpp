@@ -48,10 +48,6 @@ class ProxyProcess {
   std::string log_path_;
 };
 
-std::uint16_t free_port();
-// `n` distinct free ports: each socket is held until all are chosen, since one bound and
-// closed after another may be handed the same port again.
-std::vector<std::uint16_t> free_ports(int n);
 bool tcp_accepts(std::uint16_t port);
 bool unix_accepts(const std::string& path);
 // The live children of `parent` (scanning /proc), e.g. nginx's workers.

@@ -9,18 +9,20 @@
 #include <chrono>
 #include <future>
 
-#include "health/support/local_http_server.hpp"
+#include "support/test_http_server.hpp"
 
 namespace rollguard {
 namespace {
 
-using provider_test::CannedResponse;
-using provider_test::LocalHttpServer;
-using provider_test::SeenRequest;
+using testing::answering;
+using testing::hanging;
+using testing::Route;
+using testing::TestHttpServer;
+using testing::trickling;
 
 struct FetchCase {
   const char* name;
-  CannedResponse response;
+  Route route;
   Duration timeout;
   std::size_t max_body;
   int status;         // expected when `error` is empty
@@ -34,6 +36,10 @@ void PrintTo(const FetchCase& c, std::ostream* os) {
 
 class Fetch : public ::testing::TestWithParam<FetchCase> {};
 
+testing::ServerReply plain_text(std::string body) {
+  return {200, std::move(body), {{"Content-Type", "text/plain"}}};
+}
+
 FetchResult fetch_sync(const FetchRequest& request) {
   auto promise = std::make_shared<std::promise<FetchResult>>();
   auto future = promise->get_future();
@@ -45,7 +51,8 @@ FetchResult fetch_sync(const FetchRequest& request) {
 
 TEST_P(Fetch, StatusBodyOrError) {
   const FetchCase& c = GetParam();
-  LocalHttpServer server([&c](const SeenRequest&) { return c.response; });
+  TestHttpServer server;
+  server.route("/*", c.route);
   const FetchResult r = fetch_sync([&] {
     FetchRequest request;
     request.url = server.url() + "/x?a=1";
@@ -70,41 +77,28 @@ TEST_P(Fetch, StatusBodyOrError) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, Fetch,
-    ::testing::Values(
-        FetchCase{"ok", {200, R"({"a":1})"}, 5s, 1024, 200, R"({"a":1})", ""},
-        FetchCase{
-            "not_found_is_a_response", {404, "nope", "text/plain"}, 5s, 1024, 404, "nope", ""},
-        FetchCase{
-            "server_error_is_a_response", {503, "busy", "text/plain"}, 5s, 1024, 503, "busy", ""},
-        FetchCase{
-            "body_over_limit", {200, std::string(2000, 'x')}, 5s, 1000, 0, "", "over the limit"},
-        FetchCase{"no_answer",
-                  {200, "", "text/plain", true},
-                  300ms,
-                  1024,
-                  0,
-                  "",
-                  "timeout after 300ms waiting for 127.0.0.1:"},
-        // A byte every 50 ms: the whole body takes 2 s.
-        FetchCase{"trickled_body",
-                  {200, std::string(40, 'y'), "text/plain", false, 50},
-                  500ms,
-                  1024,
-                  0,
-                  "",
-                  "timeout after 500ms"},
-        // 4 KiB every 20 ms fills each of cpprestsdk's 64 KiB reads in ~320 ms, within its
-        // per-read timeout, but the whole 512 KiB takes ~2.6 s: the deadline is for the
-        // exchange, not for each read.
-        FetchCase{"large_trickled_body",
-                  {200, std::string(512 * 1024, 'z'), "text/plain", false, 20, 4096},
-                  800ms,
-                  1 << 20,
-                  0,
-                  "",
-                  "timeout after 800ms"},
-        FetchCase{
-            "slow_but_in_time", {200, "abc", "text/plain", false, 20}, 10s, 1024, 200, "abc", ""}),
+    ::testing::Values(FetchCase{"ok", answering(200, R"({"a":1})", "application/json"), 5s, 1024,
+                                200, R"({"a":1})", ""},
+                      FetchCase{"not_found_is_a_response", answering(404, "nope", "text/plain"), 5s,
+                                1024, 404, "nope", ""},
+                      FetchCase{"server_error_is_a_response", answering(503, "busy", "text/plain"),
+                                5s, 1024, 503, "busy", ""},
+                      FetchCase{"body_over_limit",
+                                answering(200, std::string(2000, 'x'), "application/json"), 5s,
+                                1000, 0, "", "over the limit"},
+                      FetchCase{"no_answer", hanging(), 300ms, 1024, 0, "",
+                                "timeout after 300ms waiting for 127.0.0.1:"},
+                      // A byte every 50 ms: the whole body takes 2 s.
+                      FetchCase{"trickled_body", trickling(plain_text(std::string(40, 'y')), 50ms),
+                                500ms, 1024, 0, "", "timeout after 500ms"},
+                      // 4 KiB every 20 ms fills each of cpprestsdk's 64 KiB reads in ~320 ms,
+                      // within its per-read timeout, but the whole 512 KiB takes ~2.6 s: the
+                      // deadline is for the exchange, not for each read.
+                      FetchCase{"large_trickled_body",
+                                trickling(plain_text(std::string(512 * 1024, 'z')), 20ms, 4096),
+                                800ms, 1 << 20, 0, "", "timeout after 800ms"},
+                      FetchCase{"slow_but_in_time", trickling(plain_text("abc"), 20ms), 10s, 1024,
+                                200, "abc", ""}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(FetchErrors, BadUrlAnswersAtOnce) {

@@ -15,6 +15,7 @@
 namespace rollguard {
 namespace {
 
+using testing::answering;
 using testing::Behaviour;
 using testing::Route;
 using testing::ServerReply;
@@ -24,12 +25,6 @@ using testing::TestHttpServer;
 ProbeResult probe_once(boost::asio::io_context& io, Prober& prober, ProbeRequest request) {
   return testing::run_until_done<ProbeResult>(
       io, [&](std::function<void(ProbeResult)> done) { prober.probe(request, std::move(done)); });
-}
-
-Route answering(int status, std::string body) {
-  Route r;
-  r.reply = {status, std::move(body), {}};
-  return r;
 }
 
 Route probe_peer(Behaviour b) {

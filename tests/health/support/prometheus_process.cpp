@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "health/support/local_http_server.hpp"
+#include "support/free_port.hpp"
 
 namespace rollguard::provider_test {
 
@@ -32,7 +32,7 @@ std::string PrometheusProcess::start(const std::string& config_yaml) {
   dir_ = pattern;
   const std::string config = dir_ + "/prometheus.yml";
   std::ofstream(config) << config_yaml;
-  port_ = free_port();
+  port_ = testing::free_port();
 
   const std::vector<std::string> args{
       kBinary, "--config.file=" + config, "--storage.tsdb.path=" + dir_ + "/data",

@@ -13,6 +13,7 @@
 #include "controller/support/proxy_process.hpp"
 #include "controller/support/router_harness.hpp"
 #include "support/demo_app_process.hpp"
+#include "support/free_port.hpp"
 #include "tests/health/run_until.hpp"
 
 namespace rollguard {
@@ -78,7 +79,7 @@ struct HaproxyWorld {
   void start() {
     if (auto ok = stable.start({"--version", "1.0.0"}); !ok) return fail(ok.message());
     if (auto ok = canary.start({"--version", "2.0.0"}); !ok) return fail(ok.message());
-    const std::vector<std::uint16_t> ports = router_test::free_ports(3);
+    const std::vector<std::uint16_t> ports = testing::free_ports(3);
     port = ports[0];
     pool_port = ports[1];
     api_port = ports[2];
@@ -236,7 +237,7 @@ INSTANTIATE_TEST_SUITE_P(
             "set weight app/s1 9: no such file or directory"},
         HaproxyFailureCase{"NothingListening",
                            [](HaproxyRouter& s) {
-                             s.runtimeApi = "127.0.0.1:" + std::to_string(router_test::free_port());
+                             s.runtimeApi = "127.0.0.1:" + std::to_string(testing::free_port());
                            },
                            "connection refused"},
         HaproxyFailureCase{"UnknownBackend", [](HaproxyRouter& s) { s.backend = "nope"; },
@@ -251,7 +252,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(HaproxyRouterTest, ReportsAnHaproxyThatHasGoneDown) {
   router_test::ScratchDir dir;
   router_test::ProxyProcess haproxy;
-  const std::vector<std::uint16_t> ports = router_test::free_ports(3);
+  const std::vector<std::uint16_t> ports = testing::free_ports(3);
   const std::uint16_t port = ports[0];
   router_test::write_text(
       dir.file("haproxy.cfg"),

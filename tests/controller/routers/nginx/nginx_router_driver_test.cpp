@@ -13,6 +13,7 @@
 #include "controller/support/proxy_process.hpp"
 #include "controller/support/router_harness.hpp"
 #include "support/demo_app_process.hpp"
+#include "support/free_port.hpp"
 #include "tests/health/run_until.hpp"
 
 namespace rollguard {
@@ -79,7 +80,7 @@ struct NginxInstance {
 
   // Empty on success.
   std::string start(std::uint16_t stable) {
-    port = router_test::free_port();
+    port = testing::free_port();
     std::filesystem::create_directories(dir.file("tmp"));
     router_test::write_text(dir.file("nginx.conf"), nginx_config(dir, port));
     router_test::write_text(dir.file("app.upstream.conf"), initial_upstream(stable));

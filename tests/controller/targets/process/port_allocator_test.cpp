@@ -8,21 +8,17 @@
 #include <memory>
 #include <vector>
 
+#include "support/free_port.hpp"
+
 namespace rollguard {
 namespace {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-// A port that was free a moment ago, with the next few: the tests occupy some of them.
-int free_port(net::io_context& io) {
-  tcp::acceptor probe(io, {tcp::v4(), 0});
-  return probe.local_endpoint().port();
-}
-
 TEST(PortAllocator, HandsOutDistinctPortsInTheRangeUntilItIsExhausted) {
-  net::io_context io;
-  const int first = free_port(io);
+  // A port that was free a moment ago, with the next few: the tests occupy some of them.
+  const int first = testing::free_port();
   PortAllocator ports(first, first);
   const auto port = ports.acquire();
   ASSERT_TRUE(port);
@@ -57,8 +53,8 @@ INSTANTIATE_TEST_SUITE_P(Listeners, PortAllocatorOccupied,
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(PortAllocator, GoesRoundTheRangeBeforeReusingAPort) {
-  net::io_context io;
-  const int first = free_port(io);
+  // A port that was free a moment ago, with the next few: the tests occupy some of them.
+  const int first = testing::free_port();
   PortAllocator ports(first, first + 2);
   const auto a = ports.acquire();
   ASSERT_TRUE(a);

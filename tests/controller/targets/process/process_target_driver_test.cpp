@@ -103,8 +103,8 @@ TEST_P(ProcessTargetReadiness, StartsInstancesThatAnswerWithTheirVersion) {
     ports.insert(port);
     TestHttpClient client(static_cast<std::uint16_t>(port));
     const auto response = client.get("/");
-    EXPECT_EQ(response.result_int(), 200u);
-    EXPECT_EQ(response["X-Version"], "2.0.0");
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.header("X-Version"), "2.0.0");
   }
   EXPECT_EQ(ports.size(), 2u);
   const auto pids = driver.pids(Role::Canary);
@@ -277,7 +277,7 @@ TEST_F(ProcessTargetTest, ANewVersionReplacesTheRolesInstances) {
       Role::Stable, [](auto& r) { return r.ready == 1; }, seen);
   ASSERT_TRUE(replaced);
   TestHttpClient client(static_cast<std::uint16_t>(port_of(replaced->endpoints.at(0))));
-  EXPECT_EQ(client.get("/")["X-Version"], "1.1.0");
+  EXPECT_EQ(client.get("/").header("X-Version"), "1.1.0");
   EXPECT_TRUE(all_gone(old_pids));
   EXPECT_EQ(driver.pids(Role::Stable).size(), 1u);
 }

@@ -1,4 +1,4 @@
-// ctest: integration
+// ctest: integration slow
 // The Prometheus provider against a real Prometheus scraping a target we serve, and against
 // servers that fail in the ways a Prometheus can look failed from the outside.
 #include "health/providers/prometheus/prometheus_provider.hpp"
@@ -12,17 +12,19 @@
 #include <memory>
 #include <thread>
 
-#include "health/support/local_http_server.hpp"
 #include "health/support/prometheus_process.hpp"
 #include "health/support/read_sync.hpp"
+#include "support/free_port.hpp"
+#include "support/test_http_server.hpp"
 
 namespace rollguard {
 namespace {
 
-using provider_test::CannedResponse;
-using provider_test::LocalHttpServer;
 using provider_test::PrometheusProcess;
 using provider_test::read_sync;
+using testing::answering;
+using testing::Route;
+using testing::TestHttpServer;
 
 const MetricQuery kCanaryV2{"demo", "v2", Role::Canary, 1min};
 
@@ -36,9 +38,8 @@ constexpr const char* kExposition =
 class RealPrometheus : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    target_ = std::make_unique<LocalHttpServer>([](const provider_test::SeenRequest&) {
-      return CannedResponse{200, kExposition, "text/plain; version=0.0.4"};
-    });
+    target_ = std::make_unique<TestHttpServer>();
+    target_->route("/*", answering(200, kExposition, "text/plain; version=0.0.4"));
     prometheus_ = std::make_unique<PrometheusProcess>();
     setup_error_ = prometheus_->start(
         "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
@@ -72,7 +73,7 @@ class RealPrometheus : public ::testing::Test {
 
   void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << setup_error_; }
 
-  static inline std::unique_ptr<LocalHttpServer> target_;
+  static inline std::unique_ptr<TestHttpServer> target_;
   static inline std::unique_ptr<PrometheusProcess> prometheus_;
   static inline std::string setup_error_;
 };
@@ -167,7 +168,7 @@ TEST_F(RealPrometheus, BadQueryCarriesPrometheusOwnMessage) {
 }
 
 TEST(PrometheusDown, ConnectionRefusedIsAnError) {
-  const unsigned short port = provider_test::free_port();  // nothing listens there
+  const unsigned short port = testing::free_port();  // nothing listens there
   PrometheusProvider provider({"http://127.0.0.1:" + std::to_string(port), "up", 5s});
   const auto r = read_sync(provider, kCanaryV2);
   ASSERT_TRUE(r.answered);
@@ -178,7 +179,7 @@ TEST(PrometheusDown, ConnectionRefusedIsAnError) {
 
 struct FakeCase {
   const char* name;
-  CannedResponse response;
+  Route route;
   std::string error;  // expected substring
 };
 // ctest lists a case by its name rather than its bytes.
@@ -190,7 +191,8 @@ class FakePrometheus : public ::testing::TestWithParam<FakeCase> {};
 
 TEST_P(FakePrometheus, FailuresAreErrorReadingsWithTheReason) {
   const FakeCase& c = GetParam();
-  LocalHttpServer server([&c](const provider_test::SeenRequest&) { return c.response; });
+  TestHttpServer server;
+  server.route("/*", c.route);
   PrometheusProvider provider({server.url() + "/", "up", 500ms});
   const auto r = read_sync(provider, kCanaryV2);
   ASSERT_TRUE(r.answered);
@@ -203,21 +205,29 @@ TEST_P(FakePrometheus, FailuresAreErrorReadingsWithTheReason) {
 INSTANTIATE_TEST_SUITE_P(
     Faults, FakePrometheus,
     ::testing::Values(
-        FakeCase{"http_500_text",
-                 {500, "internal failure", "text/plain"},
+        FakeCase{"http_500_text", answering(500, "internal failure", "text/plain"),
                  "Prometheus HTTP 500: internal failure"},
-        FakeCase{"http_503_prometheus_json",
-                 {503, R"({"status":"error","errorType":"unavailable","error":"not ready"})"},
-                 "Prometheus HTTP 503: unavailable: not ready"},
-        FakeCase{"garbage_json", {200, "{\"status\": \"succ"}, "bad JSON from Prometheus"},
-        FakeCase{"status_error_with_200",
-                 {200, R"({"status":"error","errorType":"execution","error":"too many samples"})"},
-                 "Prometheus error: execution: too many samples"},
-        FakeCase{"no_data", {200, R"({"status":"success"})"}, "without data"},
-        FakeCase{"empty_vector",
-                 {200, R"({"status":"success","data":{"resultType":"vector","result":[]}})"},
-                 "empty vector"},
-        FakeCase{"hangs", {200, "", "application/json", true}, "timeout after 500ms"}),
+        FakeCase{
+            "http_503_prometheus_json",
+            answering(503, R"({"status":"error","errorType":"unavailable","error":"not ready"})",
+                      "application/json"),
+            "Prometheus HTTP 503: unavailable: not ready"},
+        FakeCase{"garbage_json", answering(200, "{\"status\": \"succ", "application/json"),
+                 "bad JSON from Prometheus"},
+        FakeCase{
+            "status_error_with_200",
+            answering(200,
+                      R"({"status":"error","errorType":"execution","error":"too many samples"})",
+                      "application/json"),
+            "Prometheus error: execution: too many samples"},
+        FakeCase{"no_data", answering(200, R"({"status":"success"})", "application/json"),
+                 "without data"},
+        FakeCase{
+            "empty_vector",
+            answering(200, R"({"status":"success","data":{"resultType":"vector","result":[]}})",
+                      "application/json"),
+            "empty vector"},
+        FakeCase{"hangs", testing::hanging(), "timeout after 500ms"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 struct ParseCase {

@@ -9,16 +9,18 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "health/support/local_http_server.hpp"
 #include "health/support/read_sync.hpp"
+#include "support/free_port.hpp"
+#include "support/test_http_server.hpp"
 
 namespace rollguard {
 namespace {
 
-using provider_test::CannedResponse;
-using provider_test::LocalHttpServer;
 using provider_test::read_sync;
-using provider_test::SeenRequest;
+using testing::Route;
+using testing::ServerReply;
+using testing::ServerRequest;
+using testing::TestHttpServer;
 
 constexpr const char* kTokenVariable = "ROLLGUARD_WEB_TEST_TOKEN";
 constexpr const char* kToken = "tok-5f0c1e-very-secret";
@@ -46,15 +48,18 @@ void PrintTo(const PathCase& c, std::ostream* os) {
   *os << c.name;
 }
 
+// Every path answers the document.
+std::unique_ptr<TestHttpServer> document_server() {
+  auto server = std::make_unique<TestHttpServer>();
+  server->route("/*", testing::answering(200, kDocument, "application/json"));
+  return server;
+}
+
 class WebPaths : public ::testing::TestWithParam<PathCase> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = std::make_unique<LocalHttpServer>([](const SeenRequest&) {
-      return CannedResponse{200, kDocument};
-    });
-  }
+  static void SetUpTestSuite() { server_ = document_server(); }
   static void TearDownTestSuite() { server_.reset(); }
-  static inline std::unique_ptr<LocalHttpServer> server_;
+  static inline std::unique_ptr<TestHttpServer> server_;
 };
 
 TEST_P(WebPaths, ExtractsNumbers) {
@@ -111,13 +116,13 @@ class WebSecrets : public ::testing::Test {
 };
 
 TEST_F(WebSecrets, HeadersCarryTheSecretAndTemplates) {
-  LocalHttpServer server([](const SeenRequest&) { return CannedResponse{200, kDocument}; });
-  WebProvider provider(metric(server.url() + "/m/{{name}}/{{version}}.json"));
+  const auto server = document_server();
+  WebProvider provider(metric(server->url() + "/m/{{name}}/{{version}}.json"));
   const auto r = read_sync(provider, kQuery);
   ASSERT_TRUE(r.answered);
   ASSERT_TRUE(r.reading.ok()) << r.reading.error;
   EXPECT_DOUBLE_EQ(r.reading.value.at(0), 0.012);
-  const auto seen = server.requests();
+  const auto seen = server->requests();
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].target, "/m/checkout/v2.json");
   EXPECT_EQ(seen[0].headers.at("authorization"), std::string("Bearer ") + kToken);
@@ -127,7 +132,7 @@ TEST_F(WebSecrets, HeadersCarryTheSecretAndTemplates) {
 struct LeakCase {
   const char* name;
   // The server echoes what it was sent, the way a proxy's error page may.
-  std::function<CannedResponse(const SeenRequest&)> respond;
+  Route respond;
   std::string error;  // expected substring
 };
 // ctest lists a case by its name rather than its bytes.
@@ -138,7 +143,8 @@ void PrintTo(const LeakCase& c, std::ostream* os) {
 class WebFailuresKeepSecrets : public WebSecrets, public ::testing::WithParamInterface<LeakCase> {};
 
 TEST_P(WebFailuresKeepSecrets, ReasonNeverHoldsTheToken) {
-  LocalHttpServer server(GetParam().respond);
+  TestHttpServer server;
+  server.route("/*", GetParam().respond);
   WebProvider provider(metric(server.url() + "/metrics.json"));
   const auto r = read_sync(provider, kQuery);
   ASSERT_TRUE(r.answered);
@@ -149,35 +155,37 @@ TEST_P(WebFailuresKeepSecrets, ReasonNeverHoldsTheToken) {
   EXPECT_EQ(server.requests()[0].headers.at("authorization"), std::string("Bearer ") + kToken);
 }
 
-CannedResponse echo(int status, const SeenRequest& seen) {
-  return CannedResponse{status, "denied for " + seen.headers.at("authorization"), "text/plain"};
+Route echo(int status) {
+  Route r;
+  r.handler = [status](const ServerRequest& seen) {
+    return ServerReply{
+        status, "denied for " + seen.headers.at("authorization"), {{"Content-Type", "text/plain"}}};
+  };
+  return r;
+}
+
+Route echo_in_json() {
+  Route r;
+  r.handler = [](const ServerRequest& seen) {
+    return ServerReply{200,
+                       R"({"error_rate": ")" + seen.headers.at("authorization") + "\"}",
+                       {{"Content-Type", "application/json"}}};
+  };
+  return r;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Failures, WebFailuresKeepSecrets,
-    ::testing::Values(
-        LeakCase{"unauthorized_echo", [](const SeenRequest& s) { return echo(401, s); },
-                 "HTTP 401 from http://127.0.0.1:"},
-        LeakCase{"server_error_echo", [](const SeenRequest& s) { return echo(500, s); },
-                 "denied for Bearer ***"},
-        LeakCase{"bad_json_echo", [](const SeenRequest& s) { return echo(200, s); },
-                 "bad JSON from"},
-        LeakCase{"json_string_echo",
-                 [](const SeenRequest& s) {
-                   return CannedResponse{
-                       200, R"({"error_rate": ")" + s.headers.at("authorization") + "\"}"};
-                 },
-                 "non-numeric string"},
-        LeakCase{"hangs",
-                 [](const SeenRequest&) {
-                   return CannedResponse{200, "", "", true};
-                 },
-                 "timeout after 500ms"}),
+    ::testing::Values(LeakCase{"unauthorized_echo", echo(401), "HTTP 401 from http://127.0.0.1:"},
+                      LeakCase{"server_error_echo", echo(500), "denied for Bearer ***"},
+                      LeakCase{"bad_json_echo", echo(200), "bad JSON from"},
+                      LeakCase{"json_string_echo", echo_in_json(), "non-numeric string"},
+                      LeakCase{"hangs", testing::hanging(), "timeout after 500ms"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST_F(WebSecrets, MissingVariableIsNamedAndNothingIsSent) {
-  LocalHttpServer server([](const SeenRequest&) { return CannedResponse{200, kDocument}; });
-  WebMetric m = metric(server.url() + "/metrics.json");
+  const auto server = document_server();
+  WebMetric m = metric(server->url() + "/metrics.json");
   m.headers["X-Other"] = "{{secret:ROLLGUARD_WEB_TEST_UNSET}}";
   ::unsetenv("ROLLGUARD_WEB_TEST_UNSET");
   WebProvider provider(m);
@@ -187,7 +195,7 @@ TEST_F(WebSecrets, MissingVariableIsNamedAndNothingIsSent) {
   EXPECT_NE(r.reading.error.find("header X-Other: environment variable ROLLGUARD_WEB_TEST_UNSET"),
             std::string::npos)
       << r.reading.error;
-  EXPECT_TRUE(server.requests().empty());
+  EXPECT_TRUE(server->requests().empty());
 }
 
 TEST_F(WebSecrets, SecretsAreRefusedOutsideHeaders) {
@@ -200,7 +208,7 @@ TEST_F(WebSecrets, SecretsAreRefusedOutsideHeaders) {
 }
 
 TEST(WebProvider, ConnectionRefusedIsAnError) {
-  const unsigned short port = provider_test::free_port();
+  const unsigned short port = testing::free_port();
   WebProvider provider({"http://127.0.0.1:" + std::to_string(port) + "/m.json", "$.x", {}, 5s});
   const auto r = read_sync(provider, kQuery);
   ASSERT_TRUE(r.answered);

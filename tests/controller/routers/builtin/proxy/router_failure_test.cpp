@@ -3,17 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "controller/routers/builtin/proxy/router_fixture.hpp"
+#include "support/free_port.hpp"
 
 namespace rollguard::testing {
 namespace {
 
 // A port nothing listens on: bound, then released.
 std::string closed_address() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  const auto port = a.local_endpoint().port();
-  a.close();
-  return "127.0.0.1:" + std::to_string(port);
+  return "127.0.0.1:" + std::to_string(free_port());
 }
 
 struct UpstreamFailureCase {
@@ -32,9 +29,9 @@ TEST_P(UpstreamFailureTest, ClientGetsGatewayErrorAndSinkAConnectionError) {
   options.upstreamTimeout = 200ms;
   RouterHarness h(options);
   c.arrange(h);
-  TestClient client(h.router.port());
-  const auto reply = client.send(make_get(c.target));
-  EXPECT_EQ(reply.status(), c.client_status) << reply.error.message();
+  TestHttpClient client(h.router.port());
+  const auto reply = client.exchange(make_get(c.target));
+  EXPECT_EQ(reply.status, c.client_status) << reply.error.message();
   EXPECT_EQ(reply.header("X-Rollguard-Role"), to_string(c.role));
   const auto outcomes = h.sink.outcomes();
   ASSERT_EQ(outcomes.size(), 1u);
@@ -46,7 +43,7 @@ TEST_P(UpstreamFailureTest, ClientGetsGatewayErrorAndSinkAConnectionError) {
   // The client connection survives a gateway error: the request was read whole.
   h.router.set_split({100, 0, 0}, false);
   ASSERT_EQ(h.router.set_pools(Role::Stable, {h.stable.address()}), std::nullopt);
-  EXPECT_EQ(client.send(make_get()).status(), 200);
+  EXPECT_EQ(client.exchange(make_get()).status, 200);
   h.stable.release_all();
 }
 
@@ -73,8 +70,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(RouterFailure, BackendErrorStatusIsRecordedAsIs) {
   RouterHarness h;
-  const auto reply = get_once(h.router.port(), make_get("/status/503"));
-  EXPECT_EQ(reply.status(), 503);
+  const auto reply = exchange_once(h.router.port(), make_get("/status/503"));
+  EXPECT_EQ(reply.status, 503);
   const auto outcomes = h.sink.outcomes();
   ASSERT_EQ(outcomes.size(), 1u);
   EXPECT_EQ(outcomes[0].status, 503);
@@ -97,9 +94,9 @@ TEST_P(ClientLimitTest, RouterRefusesOrClosesWithoutRouting) {
   options.headerTimeout = 100ms;
   options.idleTimeout = 100ms;
   RouterHarness h(options);
-  TestClient client(h.router.port());
-  const auto reply = client.send_raw(c.raw);
-  EXPECT_EQ(reply.status(), c.expected_status) << reply.error.message();
+  TestHttpClient client(h.router.port());
+  const auto reply = client.exchange_raw(c.raw);
+  EXPECT_EQ(reply.status, c.expected_status) << reply.error.message();
   if (c.expected_status == 0) {
     EXPECT_TRUE(reply.error == boost::beast::http::error::end_of_stream ||
                 reply.error == boost::asio::error::connection_reset)
@@ -133,8 +130,8 @@ TEST(RouterFailure, BodyWithinLimitIsForwarded) {
   auto req = make_get("/");
   req.method(boost::beast::http::verb::post);
   req.body() = std::string(1000, 'x');
-  const auto reply = get_once(h.router.port(), req);
-  EXPECT_EQ(reply.status(), 200);
+  const auto reply = exchange_once(h.router.port(), req);
+  EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.header("X-Echo-Body-Size"), "1000");
 }
 
@@ -142,8 +139,8 @@ TEST(RouterFailure, IdleClientConnectionIsClosed) {
   RouterOptions options;
   options.idleTimeout = 100ms;
   RouterHarness h(options);
-  TestClient client(h.router.port());
-  ASSERT_EQ(client.send(make_get()).status(), 200);
+  TestHttpClient client(h.router.port());
+  ASSERT_EQ(client.exchange(make_get()).status, 200);
   EXPECT_TRUE(client.closed_by_peer());
 }
 

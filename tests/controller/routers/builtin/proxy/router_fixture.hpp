@@ -12,7 +12,7 @@
 
 #include "controller/routers/builtin/proxy/builtin_router_server.hpp"
 #include "controller/routers/builtin/proxy/test_backend.hpp"
-#include "controller/routers/builtin/proxy/test_client.hpp"
+#include "support/test_http_client.hpp"
 #include "tests/health/run_until.hpp"
 
 namespace rollguard::testing {

@@ -12,18 +12,18 @@ namespace {
 TEST(RouterLifecycle, RequestInFlightFinishesWhereItStarted) {
   RouterHarness h;
   h.router.set_split({100, 0, 0}, false);
-  auto slow =
-      std::async(std::launch::async, [&] { return get_once(h.router.port(), make_get("/hold")); });
+  auto slow = std::async(std::launch::async,
+                         [&] { return exchange_once(h.router.port(), make_get("/hold")); });
   ASSERT_TRUE(eventually([&] { return h.stable.held() == 1; }));
 
   h.router.set_split({0, 100, 0}, false);
-  const auto fast = get_once(h.router.port(), make_get());
-  EXPECT_EQ(fast.body(), "canary");
+  const auto fast = exchange_once(h.router.port(), make_get());
+  EXPECT_EQ(fast.body, "canary");
 
   h.stable.release_all();
   const auto slow_reply = slow.get();
-  EXPECT_EQ(slow_reply.status(), 200);
-  EXPECT_EQ(slow_reply.body(), "stable");
+  EXPECT_EQ(slow_reply.status, 200);
+  EXPECT_EQ(slow_reply.body, "stable");
   EXPECT_EQ(slow_reply.header("X-Rollguard-Role"), "stable");
 
   const auto outcomes = h.sink.outcomes();
@@ -34,11 +34,11 @@ TEST(RouterLifecycle, RequestInFlightFinishesWhereItStarted) {
 
 TEST(RouterLifecycle, DrainFinishesTheRequestInFlightAndRefusesNewOnes) {
   RouterHarness h;
-  TestClient idle(h.router.port());
-  ASSERT_EQ(idle.send(make_get()).status(), 200);
+  TestHttpClient idle(h.router.port());
+  ASSERT_EQ(idle.exchange(make_get()).status, 200);
 
-  auto slow =
-      std::async(std::launch::async, [&] { return get_once(h.router.port(), make_get("/hold")); });
+  auto slow = std::async(std::launch::async,
+                         [&] { return exchange_once(h.router.port(), make_get("/hold")); });
   ASSERT_TRUE(eventually([&] { return h.stable.held() == 1; }));
   auto drained = std::async(std::launch::async, [&] { return h.router.drain_and_stop(30s); });
 
@@ -46,23 +46,23 @@ TEST(RouterLifecycle, DrainFinishesTheRequestInFlightAndRefusesNewOnes) {
   EXPECT_TRUE(idle.closed_by_peer());
   h.stable.release_all();
   const auto reply = slow.get();
-  EXPECT_EQ(reply.status(), 200);
-  EXPECT_EQ(reply.body(), "stable");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "stable");
   EXPECT_EQ(reply.header("Connection"), "close");
   EXPECT_TRUE(drained.get()) << "nothing was cut off";
   EXPECT_EQ(h.sink.size(), 2u);
 
-  TestClient late(h.router.port());
-  EXPECT_FALSE(late.connected());
+  TestHttpClient late(h.router.port());
+  EXPECT_FALSE(late.connect());
 }
 
 TEST(RouterLifecycle, DrainGraceCutsOffWhatDoesNotFinish) {
   RouterHarness h;
-  auto slow =
-      std::async(std::launch::async, [&] { return get_once(h.router.port(), make_get("/hold")); });
+  auto slow = std::async(std::launch::async,
+                         [&] { return exchange_once(h.router.port(), make_get("/hold")); });
   ASSERT_TRUE(eventually([&] { return h.stable.held() == 1; }));
   EXPECT_FALSE(h.router.drain_and_stop(0ms));
-  EXPECT_EQ(slow.get().status(), 0);
+  EXPECT_EQ(slow.get().status, 0);
   h.stable.release_all();
 }
 
@@ -82,12 +82,12 @@ TEST_P(UpstreamReuseTest, UpstreamConnectionsAreKeptAlive) {
   RouterOptions options;
   options.threads = c.threads;
   RouterHarness h(options);
-  std::optional<TestClient> shared;
+  std::optional<TestHttpClient> shared;
   if (c.one_client_connection) shared.emplace(h.router.port());
   for (int i = 0; i < c.requests; ++i) {
-    const auto reply =
-        shared ? shared->send(make_get(c.target)) : get_once(h.router.port(), make_get(c.target));
-    ASSERT_EQ(reply.status(), 200) << "request " << i << ": " << reply.error.message();
+    const auto reply = shared ? shared->exchange(make_get(c.target))
+                              : exchange_once(h.router.port(), make_get(c.target));
+    ASSERT_EQ(reply.status, 200) << "request " << i << ": " << reply.error.message();
   }
   EXPECT_EQ(h.stable.connections(), c.expected_upstream_connections);
   EXPECT_EQ(h.stable.requests(), c.requests);
@@ -107,14 +107,14 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(RouterHeaders, HopByHopDroppedHostKeptForwardedForAdded) {
   RouterHarness h;
-  TestClient client(h.router.port());
+  TestHttpClient client(h.router.port());
   auto req = make_get();
   req.set(boost::beast::http::field::connection, "keep-alive, X-Client-Hop");
   req.set("X-Client-Hop", "secret");
   req.set(boost::beast::http::field::keep_alive, "timeout=5");
   req.set("X-Forwarded-For", "203.0.113.7");
-  const auto reply = client.send(req);
-  ASSERT_EQ(reply.status(), 200);
+  const auto reply = client.exchange(req);
+  ASSERT_EQ(reply.status, 200);
   EXPECT_EQ(reply.header("X-Echo-Host"), "app.example");
   EXPECT_EQ(reply.header("X-Echo-XFF"), "203.0.113.7, 127.0.0.1");
   EXPECT_EQ(reply.header("X-Echo-Client-Hop"), "");
@@ -128,14 +128,14 @@ TEST(RouterHeaders, HopByHopDroppedHostKeptForwardedForAdded) {
 
 TEST(RouterHeaders, ExpectContinueIsAnsweredAndBodyForwarded) {
   RouterHarness h;
-  TestClient client(h.router.port());
+  TestHttpClient client(h.router.port());
   const std::string body(100, 'y');
-  const auto reply = client.send_raw(
+  const auto reply = client.exchange_raw(
       "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n" + body);
   // Beast's client parser takes the interim 100 as a response of its own.
-  ASSERT_EQ(reply.status(), 100) << reply.error.message();
-  const auto final_reply = client.send_raw("");
-  EXPECT_EQ(final_reply.status(), 200);
+  ASSERT_EQ(reply.status, 100) << reply.error.message();
+  const auto final_reply = client.exchange_raw("");
+  EXPECT_EQ(final_reply.status, 200);
   EXPECT_EQ(final_reply.header("X-Echo-Body-Size"), "100");
 }
 

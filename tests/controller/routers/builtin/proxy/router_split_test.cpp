@@ -23,16 +23,16 @@ TEST_P(RouterSplitTest, RequestsGoWhereTheSplitSays) {
   RouterHarness h;
   h.router.set_split(c.split, c.preview_on);
   // One kept-alive client connection: served by one worker, whose picker is exact.
-  TestClient client(h.router.port());
-  ASSERT_TRUE(client.connected());
+  TestHttpClient client(h.router.port());
+  ASSERT_TRUE(client.connect());
   RoleCounts answered;
   for (int i = 0; i < c.requests; ++i) {
     auto req = make_get("/item/" + std::to_string(i));
     if (c.send_preview_header) req.set("X-Rollguard-Preview", "1");
-    const auto reply = client.send(req);
-    ASSERT_EQ(reply.status(), 200) << reply.error.message();
-    ASSERT_EQ(reply.header("X-Rollguard-Role"), reply.body());
-    answered[*parse_role(reply.body())]++;
+    const auto reply = client.exchange(req);
+    ASSERT_EQ(reply.status, 200) << reply.error.message();
+    ASSERT_EQ(reply.header("X-Rollguard-Role"), reply.body);
+    answered[*parse_role(reply.body)]++;
   }
   EXPECT_EQ(answered, c.expected);
   for (Role r : kRoles) EXPECT_EQ(h.backend(r).requests(), c.expected[r]) << to_string(r);
@@ -68,9 +68,9 @@ TEST(RouterSplit, ManyClientConnectionsStillSplitByRequest) {
   h.router.set_split({50, 50, 0}, false);
   RoleCounts answered;
   for (int i = 0; i < 200; ++i) {
-    const auto reply = get_once(h.router.port(), make_get());
-    ASSERT_EQ(reply.status(), 200);
-    answered[*parse_role(reply.body())]++;
+    const auto reply = exchange_once(h.router.port(), make_get());
+    ASSERT_EQ(reply.status, 200);
+    answered[*parse_role(reply.body)]++;
   }
   // Each of the two workers is exact on its own share: off by at most one per worker.
   EXPECT_NEAR(answered.stable, 100, 2);
