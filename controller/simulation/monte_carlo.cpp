@@ -33,7 +33,6 @@ MonteCarloReport simulate_many(const ScenarioSpec& scenario, std::uint64_t first
   MonteCarloReport out;
   out.first_seed = first_seed;
   out.runs = std::max(0, runs);
-  out.faulty = !scenario.canary.faults.empty();
   out.reports.resize(static_cast<std::size_t>(out.runs));
   options.timeline = false;
 
@@ -49,13 +48,16 @@ MonteCarloReport simulate_many(const ScenarioSpec& scenario, std::uint64_t first
   work();
   for (std::thread& t : pool) t.join();
 
-  std::vector<double> detect, restore, faulty, failed;
+  std::vector<double> detect, restore, faulty, failed, excess;
   for (const RunReport& r : out.reports) {
     ++out.phases[r.phase];
+    out.outcomes.add(r.outcome);
+    if (r.fault_onset) ++out.worse_runs;
     if (r.time_to_detect) detect.push_back(seconds(*r.time_to_detect));
     if (r.time_to_restore) restore.push_back(seconds(*r.time_to_restore));
     faulty.push_back(static_cast<double>(r.faulty_requests));
     failed.push_back(static_cast<double>(r.failed_requests));
+    excess.push_back(r.excess_failed_requests);
   }
   if (const auto it = out.phases.find(Phase::RolledBack); it != out.phases.end())
     out.rolled_back_rate = it->second / double(out.runs);
@@ -63,6 +65,7 @@ MonteCarloReport simulate_many(const ScenarioSpec& scenario, std::uint64_t first
   out.time_to_restore = figure_of(std::move(restore));
   out.faulty_requests = figure_of(std::move(faulty));
   out.failed_requests = figure_of(std::move(failed));
+  out.excess_failed_requests = figure_of(std::move(excess));
   return out;
 }
 

@@ -18,11 +18,12 @@ struct Figure {  // one figure over the runs where it is defined
 struct MonteCarloReport {
   std::uint64_t first_seed = 0;
   int runs = 0;
-  bool faulty = false;  // the scenario's new version has faults
   std::map<Phase, int> phases;
   double rolled_back_rate = 0;
+  OutcomeTally outcomes;  // detected, false rollbacks, inconclusive, missed, passed
+  int worse_runs = 0;     // runs in which the new version served while worse than stable
   Figure time_to_detect, time_to_restore;  // seconds
-  Figure faulty_requests, failed_requests;
+  Figure faulty_requests, failed_requests, excess_failed_requests;
   std::vector<RunReport> reports;  // by seed, without timelines
 };
 

@@ -33,15 +33,6 @@ std::array<bool, 3> observed_roles(const RolloutSpec& spec) {
   return observed;
 }
 
-// The first sign that the controller saw the change misbehave.
-bool detects(const Event& e, const RolloutState& s) {
-  if (e.kind != EventKind::PhaseChanged) return false;
-  if (e.phase == Phase::RollingBack || e.phase == Phase::Failed) return !s.undoing;
-  return e.phase == Phase::Paused &&
-         (s.pause == PauseReason::Failure || s.pause == PauseReason::Inconclusive ||
-          s.pause == PauseReason::Error);
-}
-
 }  // namespace
 
 RunReport simulate_run(const ScenarioSpec& scenario, std::uint64_t seed,
@@ -61,11 +52,12 @@ RunReport simulate_run(const ScenarioSpec& scenario, std::uint64_t seed,
   SimulatedSynthetic synthetic(scheduler, model, Random::derive(seed, kSynthetic));
   Random noise(Random::derive(seed, kNoise));
 
-  std::optional<TimePoint> detected_at, restored_at;
+  RunFacts facts;  // what the accounting scores
+  std::optional<TimePoint> restored_at;
   std::array<bool, 2> crash_scheduled{};
   SimulatedRouter router(scheduler, model, [&](const RouteTable&) {
     const TimePoint now = scheduler.now();
-    if (detected_at && !restored_at && model.share_of(kCanaryVersion) <= 0) restored_at = now;
+    if (facts.stopped_at && !restored_at && model.share_of(kCanaryVersion) <= 0) restored_at = now;
     for (int v : {kStableVersion, kCanaryVersion}) {  // a version crashes once it serves
       const auto since = model.serving_since(v);
       const auto crash = model.model(v).crash_at();
@@ -95,7 +87,16 @@ RunReport simulate_run(const ScenarioSpec& scenario, std::uint64_t seed,
 
   Reconciler reconciler(std::move(parts), [&](const Event& e, const RolloutState& s) {
     if (options.timeline) report.timeline.push_back(e);
-    if (!detected_at && detects(e, s)) detected_at = e.at;
+    switch (classify_event(e, s)) {
+      case EventVerdict::Stop:
+        if (!facts.stopped_at) facts.stopped_at = e.at - start;
+        break;
+      case EventVerdict::InconclusivePause:
+        ++facts.inconclusive_pauses;
+        break;
+      case EventVerdict::None:
+        break;
+    }
   });
   reconciler.start(spec.stable.value_or(""));
   report.events_run = scheduler.run(start + scenario.duration,
@@ -107,17 +108,20 @@ RunReport simulate_run(const ScenarioSpec& scenario, std::uint64_t seed,
   report.phase = state.phase;
   report.message = state.message;
   report.elapsed = end - start;
-  if (const auto since = model.serving_since(kCanaryVersion)) {
-    if (const auto first = model.model(kCanaryVersion).first_fault();
-        first && *since + *first <= end)
-      report.fault_onset = *since + *first - start;
-  }
-  if (report.fault_onset && detected_at && *detected_at - start >= *report.fault_onset) {
-    report.time_to_detect = *detected_at - start - *report.fault_onset;
-    if (restored_at) report.time_to_restore = *restored_at - start - *report.fault_onset;
-  }
+  if (const auto worse = model.worse_since()) facts.worse_since = *worse - start;
+  const RunScore score = score_run(facts);
+  report.outcome = score.outcome;
+  report.fault_onset = facts.worse_since;
+  report.fault_reason = model.worse_because();
+  report.stopped_at = facts.stopped_at;
+  report.inconclusive_pauses = facts.inconclusive_pauses;
+  report.time_to_detect = score.time_to_detect;
+  if (score.time_to_detect && restored_at)
+    report.time_to_restore = *restored_at - start - *report.fault_onset;
   report.faulty_requests = model.faulty_requests();
   report.failed_requests = model.faulty_failures();
+  report.excess_failed_requests =
+      static_cast<double>(report.failed_requests) - model.stable_failures_expected();
   report.canary_requests = model.served(kCanaryVersion);
   return report;
 }

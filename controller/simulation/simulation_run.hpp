@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "controller/machine/event.hpp"
+#include "controller/simulation/detection_accounting.hpp"
 #include "manifests/scenario_spec.hpp"
 
 namespace rollguard::sim {
@@ -22,17 +23,26 @@ struct RunReport {
   Phase phase = Phase::Pending;  // at the end, or at the scenario's duration cap
   std::string message;           // the rollout's last one-line reason
   Duration elapsed{};            // virtual time from start to the end of the run
-  // From the first fault's onset (the new version's start of serving plus the earliest
-  // fault's `at`); nothing when no fault switched on before the end.
+  // How the run scores (detection_accounting.hpp): detected, a false rollback, inconclusive,
+  // missed, or passed.
+  RunOutcome outcome = RunOutcome::Passed;
+  // The first moment the new version served while worse than stable (its own profile or a
+  // fault; worse_than_stable.hpp), and on which signals; nothing when it never was.
   std::optional<Duration> fault_onset;
-  // Onset to the event that started the rollback (or the pause or Failed that stopped the
-  // rollout); nothing when nothing was detected after the onset.
+  std::string fault_reason;
+  // The controller's first rollback or failure verdict, whether or not anything was wrong.
+  std::optional<Duration> stopped_at;
+  int inconclusive_pauses = 0;  // pauses on an inconclusive or errored analysis
+  // Onset to the stop, for a detection only.
   std::optional<Duration> time_to_detect;
-  // Onset to the router's confirmation that the new version serves no traffic, after a
-  // detection; nothing otherwise.
+  // Onset to the router's confirmation, after the stop, that the new version serves no
+  // traffic; for a detection only.
   std::optional<Duration> time_to_restore;
-  std::int64_t faulty_requests = 0;  // served by the new version while a fault was on
+  std::int64_t faulty_requests = 0;  // served by the new version while it was worse
   std::int64_t failed_requests = 0;  // of those, how many failed
+  // failed_requests less what stable would have failed of the same requests, in expectation:
+  // the failures the change caused (negative when luck was on its side).
+  double excess_failed_requests = 0;
   std::int64_t canary_requests = 0;  // served by the new version in all
   std::int64_t events_run = 0;       // scheduler events: a measure of the work done
   std::vector<Event> timeline;       // `at` is virtual time since the start (epoch 0)

@@ -73,23 +73,39 @@ std::optional<TimePoint> TrafficModel::next_rate_change(TimePoint t) const {
   return std::nullopt;
 }
 
+// Worse while it has a share of the traffic, even for an instant: a crash and the rollback's
+// route change can fall on the same virtual moment, with no request in between.
+void TrafficModel::note_worse(TimePoint t) {
+  if (worse_since_ || share_of(kCanaryVersion) <= 0) return;
+  const ServedBehaviour canary = served_behaviour(model(kCanaryVersion), state(kCanaryVersion, t));
+  const ServedBehaviour stable = served_behaviour(model(kStableVersion), state(kStableVersion, t));
+  const StableComparison c = compare_with_stable(canary, stable);
+  if (!c.worse()) return;
+  worse_since_ = t;  // faulty from its first request on
+  worse_because_ = describe(c, canary, stable);
+}
+
 void TrafficModel::set_split(const TrafficSplit& split, TimePoint now) {
   advance_to(now);
+  note_worse(now);  // under the split that served until now
   split_ = split;
   stretch_.until = TimePoint::min();  // a version may start serving, and its faults count
   ++changes_;
   for (int v : {kStableVersion, kCanaryVersion})
     if (!serving_[static_cast<std::size_t>(v)] && share_of(v) > 0)
       serving_[static_cast<std::size_t>(v)] = now;
+  note_worse(now);
 }
 
 void TrafficModel::set_version(Role role, int version, TimePoint now) {
   advance_to(now);
+  note_worse(now);
   versions_[slot(role)] = version;
   stretch_.until = TimePoint::min();
   ++changes_;
   if (!serving_[static_cast<std::size_t>(version)] && split_[role] > 0)
     serving_[static_cast<std::size_t>(version)] = now;
+  note_worse(now);
 }
 
 // The next change of the rate or of `version`'s faults after `t`, if any.
@@ -110,6 +126,10 @@ const TrafficModel::Stretch& TrafficModel::stretch() {
   stretch_.rps = rps_at(cursor_);
   for (int v : {kStableVersion, kCanaryVersion})
     stretch_.states[static_cast<std::size_t>(v)] = state(v, cursor_);
+  stretch_.canary = served_behaviour(model(kCanaryVersion), stretch_.states[kCanaryVersion]);
+  stretch_.stable = served_behaviour(model(kStableVersion), stretch_.states[kStableVersion]);
+  stretch_.canary_vs_stable = compare_with_stable(stretch_.canary, stretch_.stable);
+  if (stretch_.canary_vs_stable.worse()) note_worse(cursor_);
   return stretch_;
 }
 
@@ -189,9 +209,10 @@ void TrafficModel::draw(Role role, std::int64_t bucket, TimePoint from, TimePoin
   b.requests += static_cast<std::int32_t>(requests);
   b.failures += static_cast<std::int32_t>(failures);
   served_[static_cast<std::size_t>(version)] += requests;
-  if (version == kCanaryVersion && st.faulty) {
+  if (version == kCanaryVersion && stretch.canary_vs_stable.worse()) {
     faulty_requests_ += requests;
     faulty_failures_ += failures;
+    stable_failures_expected_ += static_cast<double>(requests) * stretch.stable.failure_rate;
   }
 }
 

@@ -9,10 +9,12 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "controller/simulation/random.hpp"
 #include "controller/simulation/version_model.hpp"
+#include "controller/simulation/worse_than_stable.hpp"
 #include "health/providers/builtin/bucket_span.hpp"
 #include "strategies/rollout_state.hpp"
 
@@ -77,8 +79,14 @@ class TrafficModel {
     return b.index == index ? &b : nullptr;
   }
 
+  // The accounting's inputs (worse_than_stable.hpp): the first moment the new version served
+  // while worse than stable (at the same moment), and why; the requests it served while worse,
+  // how many failed, and how many of those stable would have failed, in expectation.
+  std::optional<TimePoint> worse_since() const { return worse_since_; }
+  const std::string& worse_because() const { return worse_because_; }
   std::int64_t faulty_requests() const { return faulty_requests_; }
   std::int64_t faulty_failures() const { return faulty_failures_; }
+  double stable_failures_expected() const { return stable_failures_expected_; }
   std::int64_t served(int version) const { return served_[static_cast<std::size_t>(version)]; }
 
  private:
@@ -96,12 +104,15 @@ class TrafficModel {
     mutable Prediction predicted;
   };
   std::optional<TimePoint> predict_failure(Role role) const;
+  void note_worse(TimePoint t);  // sets worse_since_ if the change serves, worse, at `t`
   // What holds from `cursor_` until the next change of rate or of a serving version's
   // faults: asked every bucket, it changes a few times a run.
   struct Stretch {
     TimePoint until = TimePoint::min();  // TimePoint::max(): nothing changes any more
     double rps = 0;
     std::array<VersionState, 2> states;
+    ServedBehaviour canary, stable;  // of the two versions' states
+    StableComparison canary_vs_stable;
   };
   double rps_at(TimePoint t) const;
   std::optional<TimePoint> next_rate_change(TimePoint t) const;
@@ -134,7 +145,10 @@ class TrafficModel {
   Stretch stretch_;            // until <= cursor_: to be worked out again
   std::uint64_t changes_ = 0;  // of split and versions
   std::array<Lane, 3> lanes_;
+  std::optional<TimePoint> worse_since_;
+  std::string worse_because_;
   std::int64_t faulty_requests_ = 0, faulty_failures_ = 0;
+  double stable_failures_expected_ = 0;
   std::array<std::int64_t, 2> served_{};
 };
 

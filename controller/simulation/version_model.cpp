@@ -16,6 +16,8 @@ double normal_quantile(double u) {
 VersionModel::VersionModel(const VersionBehaviour& b) {
   const double p50 = std::max(1e-3, static_cast<double>(b.latency.p50.count()));
   const double p99 = static_cast<double>(b.latency.p99.count());
+  p50_ms_ = p50;
+  p99_ms_ = std::max(p50, p99);  // p99 <= p50: every request takes p50
   mu_ = std::log(p50);
   sigma_ = p99 > p50 ? std::log(p99 / p50) / kZ99 : 0.0;
 
@@ -29,7 +31,6 @@ VersionModel::VersionModel(const VersionBehaviour& b) {
     if (f.errorRate) s.error_rate = *f.errorRate;
     if (f.latencyFactor) s.latency_factor = *f.latencyFactor;
     s.crashed = s.crashed || f.crash;
-    s.faulty = true;
     ++s.regime;
     onsets_.push_back(f.at);
     states_.push_back(s);
@@ -45,11 +46,6 @@ std::optional<Duration> VersionModel::next_change(Duration since) const {
   auto it = std::upper_bound(onsets_.begin(), onsets_.end(), since);
   if (it == onsets_.end()) return std::nullopt;
   return *it;
-}
-
-std::optional<Duration> VersionModel::first_fault() const {
-  if (onsets_.empty()) return std::nullopt;
-  return onsets_.front();
 }
 
 std::optional<Duration> VersionModel::crash_at() const {

@@ -13,8 +13,7 @@ struct VersionState {
   double error_rate = 0;
   double latency_factor = 1;
   bool crashed = false;
-  bool faulty = false;  // at least one fault has switched on
-  int regime = 0;       // how many faults have switched on: an index for latency bookkeeping
+  int regime = 0;  // how many faults have switched on: an index for latency bookkeeping
 };
 
 class VersionModel {
@@ -24,7 +23,6 @@ class VersionModel {
   VersionState at(Duration since_serving) const;
   // The first change strictly after `since_serving`, if any.
   std::optional<Duration> next_change(Duration since_serving) const;
-  std::optional<Duration> first_fault() const;
   std::optional<Duration> crash_at() const;
   int regimes() const { return static_cast<int>(states_.size()); }
   const VersionState& regime(int index) const { return states_[static_cast<std::size_t>(index)]; }
@@ -32,6 +30,10 @@ class VersionModel {
   // Log-normal of latency in milliseconds: ln L ~ N(mu, sigma); sigma 0 when p99 <= p50.
   double mu() const { return mu_; }
   double sigma() const { return sigma_; }
+  // The scenario's p50 and p99 (ms) before any latency factor, as written: two versions with
+  // the same profile compare equal, which values fitted back from mu and sigma might not.
+  double p50_ms() const { return p50_ms_; }
+  double p99_ms() const { return p99_ms_; }
   // The latency (ms) at probability `u` in regime `index`.
   double latency_quantile(double u, int index) const;
 
@@ -39,6 +41,7 @@ class VersionModel {
   std::vector<Duration> onsets_;      // sorted fault onsets
   std::vector<VersionState> states_;  // states_[k]: after k onsets
   double mu_ = 0, sigma_ = 0;
+  double p50_ms_ = 0, p99_ms_ = 0;
 };
 
 // Φ⁻¹(u), the standard normal quantile, for u in (0, 1).

@@ -25,6 +25,10 @@ std::string_view to_string(JudgeKind k) {
   return enum_name(judge_names(), k);  // the manifest's one table of names
 }
 
+std::string_view to_string(CompareAgainst a) {
+  return enum_name(compare_against_names(), a);
+}
+
 bool is_bad(JudgeClass c, Direction d) {
   switch (c) {
     case JudgeClass::High:
@@ -59,9 +63,11 @@ std::string format_ratio(double r) {
   return {buf, end};
 }
 
-std::string judge_reason(double canary, double baseline, JudgeKind judge,
+std::string judge_reason(double canary, double compared, CompareAgainst against, JudgeKind judge,
                          std::string_view details) {
-  std::string r = "canary " + format_number(canary) + " vs baseline " + format_number(baseline);
+  std::string r = "canary " + format_number(canary) + " vs ";
+  r += to_string(against);
+  r += " " + format_number(compared);
   r += " (";
   r += to_string(judge);
   if (!details.empty()) {

@@ -20,6 +20,8 @@ enum class JudgeClass { Pass, High, Low, Inconclusive };
 
 std::string_view to_string(JudgeClass c);
 std::string_view to_string(JudgeKind k);  // as spelled in the manifest: mannWhitney, ...
+// What the canary is compared with, as spelled in the manifest: "stable" or "baseline".
+std::string_view to_string(CompareAgainst a);
 
 // increase: High is bad; decrease: Low is bad; either: both are. Pass and Inconclusive never.
 bool is_bad(JudgeClass c, Direction d);
@@ -44,8 +46,10 @@ struct JudgeResult {
 std::string format_number(double v);
 // A ratio for reasons: "107x", "1.2x", "inf".
 std::string format_ratio(double r);
-// "canary <c> vs baseline <b> (<judge>, <details>)", the shape every judge's reason has.
-std::string judge_reason(double canary, double baseline, JudgeKind judge, std::string_view details);
+// "canary <c> vs <against> <b> (<judge>, <details>)", the shape every judge's reason has;
+// <against> is what the template compares with (`compare.against`): stable or baseline.
+std::string judge_reason(double canary, double compared, CompareAgainst against, JudgeKind judge,
+                         std::string_view details);
 // How the mean ratio sits against the tolerated effect: "ratio 107x > 1.2x",
 // "ratio 0.5x < 0.8x", "ratio 1.05x within 0.8x..1.2x".
 // Which side of the allowed ratios `ratio` is on, a bound counting as allowed (with rounding).

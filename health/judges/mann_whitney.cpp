@@ -39,13 +39,14 @@ JudgeResult judge_mann_whitney(const CompareSpec& spec, std::span<const double> 
   const auto finish = [&](JudgeClass c, const std::string& details) {
     r.classification = c;
     r.bad = is_bad(c, spec.direction);
-    r.reason = judge_reason(r.canary, r.baseline, JudgeKind::MannWhitney, details);
+    r.reason = judge_reason(r.canary, r.baseline, spec.against, JudgeKind::MannWhitney, details);
     return r;
   };
   const std::string confidence = "confidence " + format_number(spec.confidence);
+  const std::string other = ", " + std::string(to_string(spec.against)) + " ";
   if (canary.size() < kMannWhitneyMinSamples || baseline.size() < kMannWhitneyMinSamples)
     return finish(JudgeClass::Inconclusive,
-                  "too few samples: canary " + std::to_string(canary.size()) + ", baseline " +
+                  "too few samples: canary " + std::to_string(canary.size()) + other +
                       std::to_string(baseline.size()) + ", need " +
                       std::to_string(kMannWhitneyMinSamples) + " per side");
   if (!all_finite(canary) || !all_finite(baseline))
@@ -74,7 +75,7 @@ JudgeResult judge_mann_whitney(const CompareSpec& spec, std::span<const double> 
   r.estimate = shift.estimate;
   if (!shift.defined())
     return finish(JudgeClass::Inconclusive, "too few samples for " + confidence + ": canary " +
-                                                std::to_string(xs.size()) + ", baseline " +
+                                                std::to_string(xs.size()) + other +
                                                 std::to_string(ys.size()));
   r.lower = shift.lower;
   r.upper = shift.upper;

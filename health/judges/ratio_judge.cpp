@@ -11,7 +11,7 @@ JudgeResult judge_ratio(const CompareSpec& spec, double canary, double baseline)
   r.baseline = baseline;
   const auto inconclusive = [&](std::string_view why) {
     r.classification = JudgeClass::Inconclusive;
-    r.reason = judge_reason(canary, baseline, JudgeKind::Ratio, why);
+    r.reason = judge_reason(canary, baseline, spec.against, JudgeKind::Ratio, why);
     return r;
   };
   if (!std::isfinite(canary) || !std::isfinite(baseline))
@@ -26,8 +26,10 @@ JudgeResult judge_ratio(const CompareSpec& spec, double canary, double baseline)
   r.classification = ratio_class(r.ratio, spec);
   r.bad = is_bad(r.classification, spec.direction);
   std::string details = ratio_clause(r.ratio, spec);
-  if (baseline == 0) details += canary == 0 ? ", both zero" : ", zero baseline";
-  r.reason = judge_reason(canary, baseline, JudgeKind::Ratio, details);
+  if (baseline == 0)
+    details +=
+        canary == 0 ? std::string(", both zero") : ", zero " + std::string(to_string(spec.against));
+  r.reason = judge_reason(canary, baseline, spec.against, JudgeKind::Ratio, details);
   return r;
 }
 

@@ -176,8 +176,8 @@ JudgeResult SequentialJudge::decide() const {
                 std::to_string(crossed_at_canary_requests_) + " canary requests";
     } else if (canary_requests_ == 0 || baseline_requests_ == 0) {
       r.classification = JudgeClass::Inconclusive;
-      verdict =
-          std::string("no requests to the ") + (canary_requests_ == 0 ? "canary" : "baseline");
+      verdict = "no requests to the " +
+                std::string(canary_requests_ == 0 ? "canary" : to_string(spec_.against));
     } else {
       r.classification = JudgeClass::Pass;
       verdict = ratio + " < " + threshold;
@@ -194,7 +194,7 @@ JudgeResult SequentialJudge::decide() const {
   if (rejected_batches_ > 0)
     details += ", " + std::to_string(rejected_batches_) + " invalid batches ignored";
   r.bad = is_bad(r.classification, spec_.direction);
-  r.reason = judge_reason(r.canary, r.baseline, JudgeKind::Sequential, details);
+  r.reason = judge_reason(r.canary, r.baseline, spec_.against, JudgeKind::Sequential, details);
   return r;
 }
 

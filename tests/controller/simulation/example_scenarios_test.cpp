@@ -28,6 +28,7 @@ const std::vector<ScenarioCase>& cases() {
       {"noisy_baseline", "noisy-baseline.yaml", Phase::Succeeded, 0.8},
       {"low_traffic", "low-traffic.yaml", Phase::Paused, 0.8},
       {"bad_canary", "bad-canary.yaml", Phase::RolledBack, 0.9},
+      {"bad_from_start", "bad-from-start.yaml", Phase::RolledBack, 0.9},
   };
   return all;
 }

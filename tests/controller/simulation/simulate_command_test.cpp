@@ -36,6 +36,7 @@ struct OneRunCase {
   int exit_code;
   std::string phase;
   bool detected;
+  std::string outcome;
 };
 
 class SimulateOneRun : public ::testing::TestWithParam<OneRunCase> {};
@@ -48,8 +49,11 @@ TEST_P(SimulateOneRun, ExitsLikeRunWithTheSummaryLast) {
   ASSERT_TRUE(summary.is_object()) << r.output;
   EXPECT_EQ(summary["phase"], c.phase);
   for (const char* key :
-       {"timeToDetectSeconds", "timeToRestoreSeconds", "faultyRequests", "failedRequests"})
+       {"outcome", "faultOnsetSeconds", "faultReason", "stoppedAtSeconds", "inconclusivePauses",
+        "timeToDetectSeconds", "timeToRestoreSeconds", "faultyRequests", "failedRequests",
+        "excessFailedRequests", "canaryRequests"})
     EXPECT_TRUE(summary.contains(key)) << key;
+  EXPECT_EQ(summary["outcome"], c.outcome) << summary.dump();
   EXPECT_EQ(summary["timeToDetectSeconds"].is_number(), c.detected) << summary.dump();
   EXPECT_EQ(summary["timeToRestoreSeconds"].is_number(), c.detected) << summary.dump();
   // Before the summary, one JSON object per event.
@@ -61,9 +65,11 @@ TEST_P(SimulateOneRun, ExitsLikeRunWithTheSummaryLast) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cli, SimulateOneRun,
-    ::testing::Values(OneRunCase{"healthy", "healthy-canary.yaml --seed 3", 0, "Succeeded", false},
-                      OneRunCase{"error_spike", "error-spike.yaml --runs 1", 1, "RolledBack", true},
-                      OneRunCase{"low_traffic", "low-traffic.yaml --runs 1", 3, "Paused", false}),
+    ::testing::Values(
+        OneRunCase{"healthy", "healthy-canary.yaml --seed 3", 0, "Succeeded", false, "passed"},
+        OneRunCase{"error_spike", "error-spike.yaml --runs 1", 1, "RolledBack", true, "detected"},
+        OneRunCase{"bad_from_start", "bad-from-start.yaml", 1, "RolledBack", true, "detected"},
+        OneRunCase{"low_traffic", "low-traffic.yaml --runs 1", 3, "Paused", false, "inconclusive"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(SimulateCommand, MonteCarloSummaryAndExitZero) {
@@ -75,7 +81,12 @@ TEST(SimulateCommand, MonteCarloSummaryAndExitZero) {
   EXPECT_TRUE(summary["phases"].is_object());
   EXPECT_TRUE(summary["rolledBackRate"].is_number());
   for (const char* key :
-       {"timeToDetectSeconds", "timeToRestoreSeconds", "faultyRequests", "failedRequests"}) {
+       {"detectionRate", "falseRollbackRate", "inconclusiveRate", "missedRate", "worseRuns"})
+    EXPECT_TRUE(summary[key].is_number()) << key;
+  for (const char* key : {"detected", "falseRollback", "inconclusive", "missed", "passed"})
+    EXPECT_TRUE(summary["outcomes"][key].is_number()) << key;
+  for (const char* key : {"timeToDetectSeconds", "timeToRestoreSeconds", "faultyRequests",
+                          "failedRequests", "excessFailedRequests"}) {
     EXPECT_TRUE(summary[key].contains("p50")) << key;
     EXPECT_TRUE(summary[key].contains("p95")) << key;
   }
@@ -87,7 +98,8 @@ TEST(SimulateCommand, MonteCarloSummaryAndExitZero) {
 TEST(SimulateCommand, TextNamesTheFigures) {
   const CommandRun r = simulate("crash.yaml --runs 1");
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  for (const char* words : {"timeline", "time to detect", "time to restore", "faulty requests"})
+  for (const char* words : {"timeline", "outcome           detected", "faulty from",
+                            "time to detect", "time to restore", "faulty requests"})
     EXPECT_NE(r.output.find(words), std::string::npos) << words << "\n" << r.output;
 }
 

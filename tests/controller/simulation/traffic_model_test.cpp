@@ -1,6 +1,6 @@
 // The traffic model: counts per role follow the rate and the split, faults switch on from the
 // version's start of serving, a crash turns every request into a connection error, and the
-// faulty requests are counted.
+// requests served while the change is worse than stable (faulty) are counted.
 #include "controller/simulation/traffic_model.hpp"
 
 #include <gtest/gtest.h>
@@ -57,7 +57,27 @@ TEST(TrafficModelTest, SplitsTheRateAcrossRolesWithEachVersionsErrorRate) {
     EXPECT_NEAR(double(t.failures), failures, 5 * std::sqrt(failures) + 1) << to_string(c.role);
     EXPECT_EQ(t.connection_errors, 0);
   }
-  EXPECT_EQ(m.faulty_requests(), 0);  // no faults
+  // No `faults:`, but the canary's own profile fails more than stable's: it is faulty from its
+  // first request, and every request it served counts.
+  const Totals canary_totals = totals(m, Role::Canary, TimePoint{}, TimePoint{} + 10min);
+  EXPECT_EQ(m.worse_since(), TimePoint{});
+  EXPECT_EQ(m.worse_because(), "error rate 0.2 vs stable's 0.01");
+  EXPECT_EQ(m.faulty_requests(), canary_totals.requests);
+  EXPECT_EQ(m.faulty_failures(), canary_totals.failures);
+  EXPECT_NEAR(m.stable_failures_expected(), 0.01 * double(canary_totals.requests), 1e-6);
+}
+
+TEST(TrafficModelTest, AVersionLikeStableIsNeverFaulty) {
+  VersionBehaviour canary;
+  canary.errorRate = 0.01;  // stable's
+  canary.faults = {Fault{0s, std::nullopt, 1.0, false}, Fault{1min, 0.005, std::nullopt, false}};
+  const ScenarioSpec s = scenario(400, canary);
+  TrafficModel m(s, TimePoint{}, 1s, 15min, 3, kAll);
+  m.set_split({80, 20, 0}, TimePoint{});
+  m.advance_to(TimePoint{} + 5min);
+  EXPECT_FALSE(m.worse_since());  // the faults change nothing, or make it better
+  EXPECT_EQ(m.faulty_requests(), 0);
+  EXPECT_GT(m.served(kCanaryVersion), 0);
 }
 
 TEST(TrafficModelTest, FaultsStartWhenTheVersionStartsServing) {
@@ -73,8 +93,24 @@ TEST(TrafficModelTest, FaultsStartWhenTheVersionStartsServing) {
   const Totals after = totals(m, Role::Canary, TimePoint{} + 12min, TimePoint{} + 20min);
   EXPECT_EQ(before.failures, 0);
   EXPECT_NEAR(double(after.failures) / double(after.requests), 0.5, 0.03);
+  EXPECT_EQ(m.worse_since(), TimePoint{} + 12min);
   EXPECT_EQ(m.faulty_requests(), after.requests);
   EXPECT_EQ(m.faulty_failures(), after.failures);
+}
+
+// The targets report a crash at its very moment and the rollback's route change can follow at
+// the same virtual instant: the version was still worse while it served, for no request.
+TEST(TrafficModelTest, ACrashTakenOutAtOnceIsStillFaultyAtThatMoment) {
+  VersionBehaviour canary;
+  canary.faults = {Fault{1min, std::nullopt, std::nullopt, true}};
+  const ScenarioSpec s = scenario(100, canary);
+  TrafficModel m(s, TimePoint{}, 1s, 15min, 9, kAll);
+  m.set_split({90, 10, 0}, TimePoint{});
+  m.set_split({100, 0, 0}, TimePoint{} + 1min);
+  m.advance_to(TimePoint{} + 2min);
+  EXPECT_EQ(m.worse_since(), TimePoint{} + 1min);
+  EXPECT_EQ(m.worse_because(), "crashed");
+  EXPECT_EQ(m.faulty_requests(), 0);
 }
 
 TEST(TrafficModelTest, ACrashedVersionAnswersNothing) {
