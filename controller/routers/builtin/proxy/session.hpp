@@ -16,6 +16,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include "controller/routers/builtin/proxy/proxy_headers.hpp"
+#include "controller/routers/builtin/proxy/request_reading.hpp"
 #include "controller/routers/builtin/proxy/worker.hpp"
 
 namespace rollguard {
@@ -66,7 +67,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;
   bool first_request_ = true;
 
-  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   ProxyRequest request_;
   unsigned client_version_ = 11;
   bool client_keep_alive_ = true;
@@ -78,8 +79,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reused_ = false;
   bool retried_ = false;
   boost::beast::flat_buffer upstream_buffer_;
-  std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>>
-      upstream_parser_;
+  std::optional<ResponseParser> upstream_parser_;
   ProxyResponse response_;
 };
 
