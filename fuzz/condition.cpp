@@ -26,11 +26,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
   const ConditionValue values[] = {
-      {{0.5}, false}, {{nan}, false},         {{-inf}, false},
-      {{}, true},     {{1, 2, 3, 0}, true},   {{0, -1e308, 1e308, nan, 4, 5, 6, 7}, true}};
+      {{0.5}, false}, {{nan}, false},       {{-inf}, false},
+      {{}, true},     {{1, 2, 3, 0}, true}, {{0, -1e308, 1e308, nan, 4, 5, 6, 7}, true}};
   for (const ConditionValue& result : values) {
-    for (const ConditionValue* baseline : {static_cast<const ConditionValue*>(nullptr), &values[0],
-                                           &values[4]}) {
+    for (const ConditionValue* baseline :
+         {static_cast<const ConditionValue*>(nullptr), &values[0], &values[4]}) {
       ConditionInputs inputs{result, baseline ? std::optional(*baseline) : std::nullopt};
       const ConditionOutcome outcome = condition.evaluate(inputs);
       fuzz::check(outcome.value.has_value() != !outcome.error.empty(),

@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Parsed<RolloutSpec> again = parse_rollout_text(json, Format::Json, "again.json");
   fuzz::check(again.ok(), "the written-out manifest does not read back:\n" + json +
                               (again.diagnostics.empty() ? "" : again.diagnostics[0].to_string()));
-  fuzz::check(*again.value == *parsed.value, "the written-out manifest reads back different:\n" +
-                                                 json);
+  fuzz::check(*again.value == *parsed.value,
+              "the written-out manifest reads back different:\n" + json);
   return 0;
 }

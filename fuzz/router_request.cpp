@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <string_view>
 
@@ -42,8 +44,8 @@ class BytesStream {
       ec = net::error::eof;
       return 0;
     }
-    const std::size_t n = net::buffer_copy(
-        buffers, net::const_buffer(rest_.data(), std::min(chunk_, rest_.size())));
+    const std::size_t n =
+        net::buffer_copy(buffers, net::const_buffer(rest_.data(), std::min(chunk_, rest_.size())));
     rest_.remove_prefix(n);
     return n;
   }
@@ -82,14 +84,14 @@ void client_requests(BytesStream& stream, const RouterOptions& options) {
       http::read(stream, buffer, parser, ec);
       if (ec) {
         if (const auto refusal = refusal_after_body_error(ec))
-          (void)serialized(router_response(refusal->status, parser.get().version(), false,
-                                           refusal->reason));
+          (void)serialized(
+              router_response(refusal->status, parser.get().version(), false, refusal->reason));
         return;
       }
     } else if (ec) {
       if (const auto refusal = refusal_after_header_error(ec))
-        (void)serialized(router_response(refusal->status, parser.get().version(), false,
-                                         refusal->reason));
+        (void)serialized(
+            router_response(refusal->status, parser.get().version(), false, refusal->reason));
       return;
     }
     ProxyRequest request = parser.release();
@@ -120,6 +122,28 @@ void upstream_response(BytesStream& stream, const RouterOptions& options, bool h
 }
 
 }  // namespace
+
+// Beast's assertions are active here (the fuzz build has no NDEBUG) and off in release builds.
+// One of them is wrong in Boost 1.74: basic_parser::parse_chunk_header asserts `n >= 5` where
+// three bytes of a chunked body (after the last chunk, split across reads) are valid and the
+// code that follows correctly asks for more (boostorg/beast#2861, fixed in Boost 1.86). That
+// one is let through, as release builds do; every other assertion aborts and is a finding.
+namespace boost {
+
+void assertion_failed_msg(char const* expr, char const* msg, char const* function, char const* file,
+                          long line) {
+  const std::string_view e(expr), f(file);
+  if (e == "n >= 5" && f.ends_with("beast/http/impl/basic_parser.ipp")) return;
+  std::fprintf(stderr, "%s:%ld: %s: Boost assertion `%s' failed%s%s\n", file, line, function, expr,
+               msg ? ": " : "", msg ? msg : "");
+  std::abort();
+}
+
+void assertion_failed(char const* expr, char const* function, char const* file, long line) {
+  assertion_failed_msg(expr, nullptr, function, file, line);
+}
+
+}  // namespace boost
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
