@@ -1,10 +1,11 @@
 // The built-in router's HTTP reading (controller/routers/builtin/proxy/request_reading.hpp):
-// the Beast parsers with the router's limits, fed as Session feeds them (headers first, then
-// the body, pipelined requests one after another on a kept-alive connection), the answer to
-// a bad read, and the header rewriting of proxy_headers.hpp on what parsed. The first byte
-// picks: how many bytes each read returns (TCP segments), small body limits (so that 413 and
-// the upstream limit are reachable with small inputs), the direction (client requests, or one
-// upstream response) and whether the request was HEAD. The rest is the bytes on the wire.
+// the Beast parsers with the router's limits, fed as Session feeds them (a request's headers,
+// then its body, pipelined requests one after another on a kept-alive connection; an upstream
+// response likewise, header first), the answer to a bad read, and the header rewriting of
+// proxy_headers.hpp on what parsed. The first byte picks: how many bytes each read returns
+// (TCP segments), small body limits (so that 413 and the upstream limit are reachable with
+// small inputs), the direction (client requests, or one upstream response) and whether the
+// request was HEAD. The rest is the bytes on the wire.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -109,7 +110,9 @@ void upstream_response(BytesStream& stream, const RouterOptions& options, bool h
   ResponseParser parser;
   limit_upstream_response(parser, options, head);
   beast::error_code ec;
-  http::read(stream, buffer, parser, ec);
+  // As Session reads it: the header, then the rest (see Session::on_upstream_sent).
+  http::read_header(stream, buffer, parser, ec);
+  if (!ec && !parser.is_done()) http::read(stream, buffer, parser, ec);
   if (ec) {
     (void)serialized(router_response(http::status::bad_gateway, 11, true, "upstream failed"));
     return;

@@ -1,7 +1,8 @@
 #pragma once
 // One client connection, from accept to close, on one worker thread:
 //   wait for a request -> read headers -> (100 Continue) -> read body -> route
-//   -> upstream (idle kept-alive connection or a new one) -> send -> read the whole response
+//   -> upstream (idle kept-alive connection or a new one) -> send -> read the response's header,
+//   then its body
 //   -> record the outcome -> write the response -> wait for the next request or close.
 // A request sent on a reused upstream connection that fails before any response byte is sent
 // once more on a fresh connection: the backend may have closed the idle connection meanwhile.
@@ -44,6 +45,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void connect_upstream();
   void send_upstream();
   void on_upstream_sent(boost::beast::error_code ec);
+  void on_upstream_header(boost::beast::error_code ec);
   void on_upstream_response(boost::beast::error_code ec);
   void retry_or_fail();  // a failed upstream step: one fresh retry, else 502 or 504
   void reply(ProxyResponse response);
