@@ -1,11 +1,15 @@
 #include "manifests/document.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "manifests/path.hpp"
@@ -17,6 +21,50 @@ namespace {
 // Aliases can make a small text expand enormously; a manifest is never this big.
 constexpr std::size_t kMaxNodes = 100'000;
 constexpr int kMaxDepth = 64;
+
+// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
+// forms, no surrogates, nothing past U+10FFFF), if any. yaml-cpp passes any bytes through, but
+// a manifest is text: the JSON it becomes (the store, the API, `validate --explain`) must be
+// UTF-8, and nlohmann refuses to write anything else.
+std::optional<std::size_t> invalid_utf8_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    if (b >= 0xC2 && b <= 0xDF) {
+      length = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      length = 3;
+      if (b == 0xE0) low = 0xA0;
+      if (b == 0xED) high = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      length = 4;
+      if (b == 0xF0) low = 0x90;
+      if (b == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > s.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if (c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xBF)) return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
+std::string not_utf8(std::string_view what, std::string_view s, std::size_t at) {
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(s[at]));
+  return std::string(what) + " is not valid UTF-8 (byte " + byte + " at offset " +
+         std::to_string(at) + "); a manifest is UTF-8 text";
+}
 
 Location location_of(const YAML::Mark& mark) {
   if (mark.line < 0 || mark.column < 0) return {};
@@ -53,6 +101,10 @@ class YamlWalker {
         if (key.line > 0 && marks.value.line != key.line) marks.value = key;
         return nullptr;
       case YAML::NodeType::Scalar:
+        if (const auto bad = invalid_utf8_at(node.Scalar())) {
+          fail(marks.value, path, not_utf8("this value", node.Scalar(), *bad));
+          return nullptr;
+        }
         return scalar(node, marks);
       case YAML::NodeType::Sequence: {
         nlohmann::json out = nlohmann::json::array();
@@ -73,6 +125,10 @@ class YamlWalker {
             continue;
           }
           const std::string name = it->first.Scalar();
+          if (const auto bad = invalid_utf8_at(name)) {
+            fail(key_location, path, not_utf8("a map key", name, *bad));
+            continue;
+          }
           const std::string child = pointer_append(pointer, name);
           if (out.contains(name)) {
             const Location first = marks_[child].key;
@@ -110,6 +166,46 @@ class YamlWalker {
   bool too_big_reported_ = false;
 };
 
+// Where each document of a YAML stream starts, without building the documents. It stands in
+// for YAML::LoadAll, which in yaml-cpp 0.7 never returns on some invalid input, such as a lone
+// "," (jbeder/yaml-cpp#1040): the parser reports an empty document at the same place again and
+// again without reading on, and LoadAll collects them until memory runs out.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  std::vector<YAML::Mark> starts;
+};
+
+// Counts the documents; a document that starts where the one before it started means the
+// parser is stuck, and its mark is returned as `stuck_at`. Throws what yaml-cpp throws.
+std::vector<YAML::Mark> document_starts(const std::string& text,
+                                        std::optional<YAML::Mark>& stuck_at) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  while (parser.HandleNextDocument(handler)) {
+    const auto& s = handler.starts;
+    if (s.size() >= 2 && s[s.size() - 1].pos == s[s.size() - 2].pos) {
+      stuck_at = s.back();
+      handler.starts.pop_back();
+      break;
+    }
+  }
+  return std::move(handler.starts);
+}
+
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -140,9 +236,13 @@ Location offset_to_location(std::string_view text, std::size_t offset) {
 
 LoadedDocument load_yaml(std::string_view text, const std::string& file) {
   LoadedDocument out;
-  std::vector<YAML::Node> documents;
+  const std::string source(text);
+  std::vector<YAML::Mark> starts;
+  std::optional<YAML::Mark> stuck_at;
+  YAML::Node document;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    starts = document_starts(source, stuck_at);
+    if (!stuck_at && starts.size() == 1) document = YAML::Load(source);
   } catch (const YAML::ParserException& e) {
     const Location at = location_of(e.mark);
     out.diagnostics.push_back({file, at.line, at.column, "", "invalid YAML: " + e.msg, {}});
@@ -151,18 +251,29 @@ LoadedDocument load_yaml(std::string_view text, const std::string& file) {
     out.diagnostics.push_back({file, 0, 0, "", std::string("invalid YAML: ") + e.what(), {}});
     return out;
   }
-  if (documents.size() > 1) {
-    const Location at = location_of(documents[1].Mark());
+  if (stuck_at) {
+    const Location at = location_of(*stuck_at);
+    const std::size_t pos = static_cast<std::size_t>(std::max(stuck_at->pos, 0));
+    const bool at_end = pos >= source.size();
+    const std::string what = at_end ? "the end" : "\"" + std::string(1, source[pos]) + "\"";
+    out.diagnostics.push_back(
+        {file, at.line, at.column, "", "invalid YAML: the parser cannot read on from " + what,
+         !at_end && source[pos] == ',' ? "a comma separates items only inside [...] or {...}"
+                                       : ""});
+    return out;
+  }
+  if (starts.size() > 1) {
+    const Location at = location_of(starts[1]);
     out.diagnostics.push_back({file, at.line, at.column, "",
-                               "expected one document, found " + std::to_string(documents.size()),
+                               "expected one document, found " + std::to_string(starts.size()),
                                "put each manifest in its own file"});
     return out;
   }
   std::map<std::string, Document::Marks> marks;
   nlohmann::json root;
-  if (!documents.empty()) {
+  if (starts.size() == 1) {
     YamlWalker walker(marks, out.diagnostics, file);
-    root = walker.walk(documents[0], "", "", {}, 0);
+    root = walker.walk(document, "", "", {}, 0);
   }
   if (out.diagnostics.empty())
     out.document.emplace(std::move(root), file, Format::Yaml, std::move(marks));
@@ -180,6 +291,18 @@ LoadedDocument load_json(std::string_view text, const std::string& file) {
     std::string what = e.what();
     const std::size_t detail = what.find(": ", what.find("parse error"));
     if (detail != std::string::npos) what = what.substr(detail + 2);
+    out.diagnostics.push_back({file, at.line, at.column, "", "invalid JSON: " + what, {}});
+    return out;
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double (1e400): nlohmann names the literal but not where it is.
+    std::string what = e.what();
+    if (const std::size_t end = what.find("] "); end != std::string::npos) what.erase(0, end + 2);
+    Location at{};
+    const std::size_t open = what.find('\''), close = what.rfind('\'');
+    if (open != std::string::npos && close > open)
+      if (const std::size_t offset = text.find(what.substr(open + 1, close - open - 1));
+          offset != std::string_view::npos)
+        at = offset_to_location(text, offset);
     out.diagnostics.push_back({file, at.line, at.column, "", "invalid JSON: " + what, {}});
     return out;
   }

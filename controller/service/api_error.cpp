@@ -5,6 +5,13 @@
 namespace rollguard {
 namespace {
 
+// Messages quote the request (a JSON parse error names the byte it stopped at), which need not
+// be UTF-8: such bytes are written as U+FFFD rather than make dump() throw while an error is
+// being answered.
+std::string dump(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json diagnostic_json(const Diagnostic& d) {
   nlohmann::json j{{"path", d.path}, {"message", d.message}};
   if (d.line > 0) {
@@ -28,13 +35,13 @@ std::string body_of(const ApiError& e) {
     for (const Diagnostic& d : e.details()) details.push_back(diagnostic_json(d));
     error["details"] = std::move(details);
   }
-  return nlohmann::json{{"error", std::move(error)}}.dump();
+  return dump(nlohmann::json{{"error", std::move(error)}});
 }
 
 }  // namespace
 
 std::string error_body(const std::string& code, const std::string& message) {
-  return nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump();
+  return dump(nlohmann::json{{"error", {{"code", code}, {"message", message}}}});
 }
 
 ErrorReply error_reply(std::exception_ptr error) {

@@ -14,9 +14,4 @@ namespace rollguard {
 std::vector<ApiRoute> api_routes(RolloutService& service,
                                  std::function<std::string()> metrics_text);
 
-// A manifest body as a spec: 415 for a media type that is neither JSON nor YAML, 400 for a
-// document that does not parse (with its line and column), 422 for one that does not validate
-// (with every problem's path, line and column).
-RolloutSpec manifest_from_body(const std::string& content_type, const std::string& body);
-
 }  // namespace rollguard

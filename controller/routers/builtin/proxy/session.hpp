@@ -1,7 +1,8 @@
 #pragma once
 // One client connection, from accept to close, on one worker thread:
 //   wait for a request -> read headers -> (100 Continue) -> read body -> route
-//   -> upstream (idle kept-alive connection or a new one) -> send -> read the whole response
+//   -> upstream (idle kept-alive connection or a new one) -> send -> read the response's header,
+//   then its body
 //   -> record the outcome -> write the response -> wait for the next request or close.
 // A request sent on a reused upstream connection that fails before any response byte is sent
 // once more on a fresh connection: the backend may have closed the idle connection meanwhile.
@@ -16,6 +17,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include "controller/routers/builtin/proxy/proxy_headers.hpp"
+#include "controller/routers/builtin/proxy/request_reading.hpp"
 #include "controller/routers/builtin/proxy/worker.hpp"
 
 namespace rollguard {
@@ -43,6 +45,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void connect_upstream();
   void send_upstream();
   void on_upstream_sent(boost::beast::error_code ec);
+  void on_upstream_header(boost::beast::error_code ec);
   void on_upstream_response(boost::beast::error_code ec);
   void retry_or_fail();  // a failed upstream step: one fresh retry, else 502 or 504
   void reply(ProxyResponse response);
@@ -66,7 +69,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;
   bool first_request_ = true;
 
-  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   ProxyRequest request_;
   unsigned client_version_ = 11;
   bool client_keep_alive_ = true;
@@ -78,8 +81,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reused_ = false;
   bool retried_ = false;
   boost::beast::flat_buffer upstream_buffer_;
-  std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>>
-      upstream_parser_;
+  std::optional<ResponseParser> upstream_parser_;
   ProxyResponse response_;
 };
 

@@ -2,6 +2,9 @@
 // What the client and the sink see when a backend or the client misbehaves.
 #include <gtest/gtest.h>
 
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+
 #include "controller/routers/builtin/proxy/router_fixture.hpp"
 #include "support/free_port.hpp"
 
@@ -67,6 +70,64 @@ INSTANTIATE_TEST_SUITE_P(
                                           },
                                           "/", 503, Role::Canary}),
     [](const auto& info) { return info.param.name; });
+
+// A backend that answers every request on its connections with the same bytes, as written.
+class RawBackend {
+ public:
+  explicit RawBackend(std::string answer)
+      : answer_(std::move(answer)),
+        acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+    accept();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~RawBackend() {
+    io_.stop();
+    thread_.join();
+  }
+  std::string address() const {
+    return "127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
+  }
+
+ private:
+  void accept() {
+    acceptor_.async_accept([this](boost::system::error_code ec, boost::asio::ip::tcp::socket s) {
+      if (ec) return;
+      auto socket = std::make_shared<boost::asio::ip::tcp::socket>(std::move(s));
+      auto buffer = std::make_shared<std::string>();
+      boost::asio::async_read_until(
+          *socket, boost::asio::dynamic_buffer(*buffer), "\r\n\r\n",
+          [this, socket, buffer](boost::system::error_code ec, std::size_t) {
+            if (!ec)
+              boost::asio::async_write(*socket, boost::asio::buffer(answer_),
+                                       [socket](boost::system::error_code, std::size_t) {});
+          });
+      accept();
+    });
+  }
+
+  std::string answer_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::thread thread_;
+};
+
+// Found by fuzz/router_request.cpp (fuzz/corpus/router_request/finding-*): read whole, a
+// response whose Content-Length is over responseBodyLimit, followed by any byte, made Boost
+// 1.74 reserve that length; a terabyte threw std::bad_alloc out of the router's event loop.
+TEST(RouterFailure, UpstreamContentLengthOverTheLimitIsABadGateway) {
+  RawBackend huge("HTTP/1.1 200 OK\r\nContent-Length: 1000000000000\r\n\r\nx");
+  RouterHarness h;
+  ASSERT_EQ(h.router.set_pools(Role::Stable, {huge.address()}), std::nullopt);
+  TestClient client(h.router.port());
+  EXPECT_EQ(client.send(make_get()).status(), 502);
+  const auto outcomes = h.sink.outcomes();
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_TRUE(outcomes[0].connection_error);
+
+  // The router is still there.
+  ASSERT_EQ(h.router.set_pools(Role::Stable, {h.stable.address()}), std::nullopt);
+  EXPECT_EQ(client.send(make_get()).status(), 200);
+}
 
 TEST(RouterFailure, BackendErrorStatusIsRecordedAsIs) {
   RouterHarness h;
