@@ -118,15 +118,15 @@ TEST(RouterFailure, UpstreamContentLengthOverTheLimitIsABadGateway) {
   RawBackend huge("HTTP/1.1 200 OK\r\nContent-Length: 1000000000000\r\n\r\nx");
   RouterHarness h;
   ASSERT_EQ(h.router.set_pools(Role::Stable, {huge.address()}), std::nullopt);
-  TestClient client(h.router.port());
-  EXPECT_EQ(client.send(make_get()).status(), 502);
+  TestHttpClient client(h.router.port());
+  EXPECT_EQ(client.exchange(make_get()).status, 502);
   const auto outcomes = h.sink.outcomes();
   ASSERT_EQ(outcomes.size(), 1u);
   EXPECT_TRUE(outcomes[0].connection_error);
 
   // The router is still there.
   ASSERT_EQ(h.router.set_pools(Role::Stable, {h.stable.address()}), std::nullopt);
-  EXPECT_EQ(client.send(make_get()).status(), 200);
+  EXPECT_EQ(client.exchange(make_get()).status, 200);
 }
 
 TEST(RouterFailure, BackendErrorStatusIsRecordedAsIs) {
