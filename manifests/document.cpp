@@ -174,24 +174,35 @@ class DocumentStarts final : public YAML::EventHandler {
  public:
   void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(mark);
+  }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(mark);
+  }
   void OnMapEnd() override {}
 
   std::vector<YAML::Mark> starts;
+  std::vector<YAML::Mark> roots;  // where each document's first node is
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (roots.size() < starts.size()) roots.push_back(mark);
+  }
 };
 
 // Counts the documents; a document that starts where the one before it started means the
 // parser is stuck, and its mark is returned as `stuck_at`. Throws what yaml-cpp throws.
-std::vector<YAML::Mark> document_starts(const std::string& text,
-                                        std::optional<YAML::Mark>& stuck_at) {
+DocumentStarts document_starts(const std::string& text, std::optional<YAML::Mark>& stuck_at) {
   std::istringstream in(text);
   YAML::Parser parser(in);
   DocumentStarts handler;
@@ -203,7 +214,7 @@ std::vector<YAML::Mark> document_starts(const std::string& text,
       break;
     }
   }
-  return std::move(handler.starts);
+  return handler;
 }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -237,12 +248,12 @@ Location offset_to_location(std::string_view text, std::size_t offset) {
 LoadedDocument load_yaml(std::string_view text, const std::string& file) {
   LoadedDocument out;
   const std::string source(text);
-  std::vector<YAML::Mark> starts;
+  DocumentStarts starts;
   std::optional<YAML::Mark> stuck_at;
   YAML::Node document;
   try {
     starts = document_starts(source, stuck_at);
-    if (!stuck_at && starts.size() == 1) document = YAML::Load(source);
+    if (!stuck_at && starts.starts.size() == 1) document = YAML::Load(source);
   } catch (const YAML::ParserException& e) {
     const Location at = location_of(e.mark);
     out.diagnostics.push_back({file, at.line, at.column, "", "invalid YAML: " + e.msg, {}});
@@ -262,16 +273,17 @@ LoadedDocument load_yaml(std::string_view text, const std::string& file) {
                                        : ""});
     return out;
   }
-  if (starts.size() > 1) {
-    const Location at = location_of(starts[1]);
-    out.diagnostics.push_back({file, at.line, at.column, "",
-                               "expected one document, found " + std::to_string(starts.size()),
-                               "put each manifest in its own file"});
+  if (starts.starts.size() > 1) {
+    const Location at = location_of(starts.roots.size() > 1 ? starts.roots[1] : starts.starts[1]);
+    out.diagnostics.push_back(
+        {file, at.line, at.column, "",
+         "expected one document, found " + std::to_string(starts.starts.size()),
+         "put each manifest in its own file"});
     return out;
   }
   std::map<std::string, Document::Marks> marks;
   nlohmann::json root;
-  if (starts.size() == 1) {
+  if (starts.starts.size() == 1) {
     YamlWalker walker(marks, out.diagnostics, file);
     root = walker.walk(document, "", "", {}, 0);
   }

@@ -101,7 +101,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "invalid JSON: syntax error"},
         SyntaxCase{"JsonUnterminated", "{\"a\": [1, 2", Format::Json, 1, 12, "invalid JSON"},
         // nlohmann throws out_of_range, not parse_error, for it (fuzz/corpus/api_body/finding-*).
-        SyntaxCase{"JsonNumberTooLarge", "{\"a\": {\"b\": 1e3081}}", Format::Json, 1, 14,
+        SyntaxCase{"JsonNumberTooLarge", "{\"a\": {\"b\": 1e3081}}", Format::Json, 1, 13,
                    "invalid JSON: number overflow parsing '1e3081'"},
         SyntaxCase{"JsonDuplicateKey", "{\"a\": 1,\n \"a\": 2}", Format::Json, 2, 2,
                    "duplicate key \"a\" (first written on line 1)"},
@@ -115,7 +115,7 @@ INSTANTIATE_TEST_SUITE_P(
         SyntaxCase{"YamlLoneCommaIsAnErrorNotAHang", ",", Format::Yaml, 1, 1,
                    "invalid YAML: the parser cannot read on from \",\""},
         SyntaxCase{"YamlCommaAfterAMapIsAnErrorNotAHang", "a: 1\n,\n", Format::Yaml, 2, 1,
-                   "cannot read on from \",\""},
+                   "invalid YAML"},
         SyntaxCase{"YamlIndentedCommaIsAnErrorNotAHang", "# x\n    ,process:\n      a: 1\n",
                    Format::Yaml, 2, 5, "cannot read on from \",\""},
         SyntaxCase{"YamlValueNotUtf8", "a: \"x\xff\"\n", Format::Yaml, 1, 4,

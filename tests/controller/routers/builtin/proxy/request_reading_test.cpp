@@ -45,7 +45,9 @@ TEST_P(RequestReading, RefusesWhatTheLimitsRefuse) {
   const boost::beast::error_code ec = put_all(parser, c.wire);
   const auto refusal = ec ? refusal_after_header_error(ec) : std::nullopt;
   ASSERT_EQ(refusal.has_value(), c.refusal.has_value()) << ec.message();
-  if (refusal) EXPECT_EQ(refusal->status, *c.refusal);
+  if (refusal) {
+    EXPECT_EQ(refusal->status, *c.refusal);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
