@@ -2,7 +2,7 @@
 // How the simulator scores a run: what the controller did (its first rollback or failure
 // verdict, its inconclusive pauses) against the truth (when the new version first served
 // while worse than stable, worse_than_stable.hpp). Pure: the run loop only collects the
-// inputs (docs/simulation.md, "Detection accounting").
+// inputs (docs/simulation.md, "Accounting").
 //
 //   stopped, version worse at or before the stop  -> Detected
 //   stopped, version not (yet) worse              -> FalseRollback

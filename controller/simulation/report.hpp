@@ -8,12 +8,14 @@
 
 namespace rollguard::sim {
 
-// One line per event, then the summary: `phase`, `timeToDetectSeconds`,
-// `timeToRestoreSeconds` (null when nothing was detected), `faultyRequests`, `failedRequests`.
+// One line per event, then the summary: `phase`, `outcome`, `faultOnsetSeconds`,
+// `faultReason`, `stoppedAtSeconds`, `inconclusivePauses`, `timeToDetectSeconds`,
+// `timeToRestoreSeconds` (null unless detected), `faultyRequests`, `failedRequests`,
+// `excessFailedRequests`, `canaryRequests`.
 nlohmann::json event_json(const Event& e);
 nlohmann::json summary_json(const std::string& scenario, const RunReport& r);
-// `runs`, `phases`, `rolledBackRate` (and `falseRollbackRate` without faults), and p50/p95 of
-// the four figures.
+// `runs`, `phases`, `rolledBackRate`, `outcomes`, `worseRuns`, `detectionRate`,
+// `falseRollbackRate`, `inconclusiveRate`, `missedRate`, and p50/p95/mean of the five figures.
 nlohmann::json summary_json(const std::string& scenario, const MonteCarloReport& r);
 
 std::string text_report(const std::string& scenario, const RunReport& r);
