@@ -29,10 +29,10 @@ inline RolloutSpec service_spec(const std::string& name, const std::string& cana
   return parsed.value.value_or(RolloutSpec{});
 }
 
-inline std::unique_ptr<LocalRolloutService> open_service(const TempDir& dir) {
+inline std::unique_ptr<LocalRolloutService> open_service(const TempDir& dir, int threads = 2) {
   ServiceOptions options;
   options.data_dir = dir.path().string();
-  options.threads = 2;
+  options.threads = threads;
   auto opened = LocalRolloutService::open(options);
   if (auto* e = std::get_if<std::string>(&opened)) {
     ADD_FAILURE() << *e;

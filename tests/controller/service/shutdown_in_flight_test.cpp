@@ -6,10 +6,7 @@
 // touches a stopped rollout is reported; the test also checks that nothing was lost.
 #include <gtest/gtest.h>
 
-#include "controller/service/local_rollout_service.hpp"
-#include "manifests/rollout_parser.hpp"
-#include "support/temp_dir.hpp"
-#include "tests/health/run_until.hpp"
+#include "controller/service/service_fixture.hpp"
 #include "tests/support/test_http_server.hpp"
 
 namespace rollguard::testing {
@@ -35,20 +32,6 @@ RolloutSpec probed_spec(const std::string& name, const std::string& endpoint) {
   return parsed.value.value_or(RolloutSpec{});
 }
 
-std::unique_ptr<LocalRolloutService> open_on(const TempDir& dir) {
-  ServiceOptions options;
-  options.data_dir = dir.path().string();
-  options.threads = 4;
-  auto opened = LocalRolloutService::open(options);
-  if (auto* e = std::get_if<std::string>(&opened)) {
-    ADD_FAILURE() << *e;
-    return nullptr;
-  }
-  auto service = std::get<std::unique_ptr<LocalRolloutService>>(std::move(opened));
-  service->adopt();
-  return service;
-}
-
 std::size_t paused(const RolloutService& service) {
   const auto all = service.list();
   return static_cast<std::size_t>(std::count_if(
@@ -64,7 +47,7 @@ TEST(ShutdownInFlight, StopsCleanlyWithHundredsOfProbesInFlightAndLosesNothing) 
   app.route("/healthz", slow);
   TempDir dir("shutdown-in-flight");
   {
-    auto service = open_on(dir);
+    auto service = open_service(dir, 4);
     ASSERT_TRUE(service);
     for (int i = 0; i < kRollouts; ++i) {
       ApplyResult r = service->apply(probed_spec("r" + std::to_string(i), app.endpoint()), "t");
@@ -76,7 +59,7 @@ TEST(ShutdownInFlight, StopsCleanlyWithHundredsOfProbesInFlightAndLosesNothing) 
     service->shutdown();
   }
   // Reopened: every rollout is where it was, paused at its second step.
-  auto again = open_on(dir);
+  auto again = open_service(dir, 4);
   ASSERT_TRUE(again);
   EXPECT_EQ(paused(*again), static_cast<std::size_t>(kRollouts));
 }
