@@ -1,12 +1,15 @@
-// `rollguard serve [--listen ADDR] [--data DIR] [--tokens FILE] [--tls-cert F
-// --tls-key F]`: the long-lived controller. Opens the store under --data,
+// `rollguard serve [--listen ADDR] [--data DIR | --store URI] [--tokens FILE] [--tls-cert F
+// --tls-key F]`: the long-lived controller. Opens the store (--data or --store),
 // starts the HTTP API, re-adopts every rollout the store holds (the API answers
 // /readyz with 503 until then), and runs until SIGTERM or SIGINT, which stop it
 // gracefully: the API stops taking requests, each rollout stops between two
 // transitions, and the next start resumes from the store.
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/host_name.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <iostream>
@@ -22,6 +25,7 @@ namespace {
 struct ServeOptions {
   std::string listen = "127.0.0.1:" + std::to_string(kDefaultApiPort);
   std::string data = "rollguard-data";
+  std::string store;  // a postgresql:// URI instead of --data
   std::string tokens;
   std::string tls_cert, tls_key;
   int threads = 4;
@@ -51,8 +55,17 @@ int serve(const ServeOptions& options) {
     if (!ec) received = signal;
   });
 
+  if (!options.store.empty()) {
+    if (auto bad = check_store_uri(options.store)) {
+      std::cerr << "--store: " << *bad << "\n";
+      return kUsage;
+    }
+  }
   ServiceOptions service_options;
   service_options.data_dir = options.data;
+  service_options.store = options.store;
+  service_options.holder = "rollguard serve pid " + std::to_string(::getpid()) + " on " +
+                           boost::asio::ip::host_name() + ", API " + options.listen;
   service_options.threads = options.threads;
   auto opened = LocalRolloutService::open(service_options);
   if (auto* error = std::get_if<std::string>(&opened)) {
@@ -72,7 +85,9 @@ int serve(const ServeOptions& options) {
     return kFailed;
   }
   std::cout << "rollguard serve: listening on " << (server.tls() ? "https://" : "http://")
-            << api.address << ":" << server.port() << " (data " << options.data << ")" << std::endl;
+            << api.address << ":" << server.port() << " ("
+            << (options.store.empty() ? "data " + options.data : "store " + redacted(options.store))
+            << ")" << std::endl;
 
   service.adopt();
   for (const std::string& problem : service.problems()) spdlog::error("not resumed: {}", problem);
@@ -93,7 +108,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand("serve", "Run the controller: HTTP API, store, many rollouts");
   cmd->add_option("--listen", options->listen, "ADDR:PORT of the API (default 127.0.0.1:8470)");
-  cmd->add_option("--data", options->data, "Directory of the store (default ./rollguard-data)");
+  auto* data =
+      cmd->add_option("--data", options->data, "Directory of the SQLite store (default ./rollguard-data)");
+  cmd->add_option("--store", options->store,
+                  "PostgreSQL database instead of --data: postgresql://USER@HOST:PORT/DB")
+      ->excludes(data);
   cmd->add_option("--tokens", options->tokens, "CSV of token,name,role (viewer|operator)");
   cmd->add_option("--tls-cert", options->tls_cert, "PEM certificate: serve HTTPS");
   cmd->add_option("--tls-key", options->tls_key, "PEM private key of --tls-cert");

@@ -4,34 +4,25 @@
 
 #include <boost/asio/post.hpp>
 #include <cstdlib>
-#include <filesystem>
 
 #include "controller/service/managed_rollout.hpp"
-#include "controller/store/sqlite_store.hpp"
+#include "controller/store/open_store.hpp"
 #include "strategies/planner.hpp"
 
 namespace rollguard {
 
 std::variant<std::unique_ptr<LocalRolloutService>, std::string> LocalRolloutService::open(
     ServiceOptions options) {
-  std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
-  if (ec) return options.data_dir + ": " + ec.message();
-  auto lock = DirectoryLock::acquire(options.data_dir);
-  if (auto* refused = std::get_if<std::string>(&lock)) return *refused;
-  auto opened =
-      SqliteStore::open((std::filesystem::path(options.data_dir) / "rollguard.db").string());
-  if (auto* e = std::get_if<StoreError>(&opened)) return e->message;
-  std::unique_ptr<Store> store = std::get<std::unique_ptr<SqliteStore>>(std::move(opened));
-  return std::unique_ptr<LocalRolloutService>(new LocalRolloutService(
-      std::get<DirectoryLock>(std::move(lock)), std::move(options), std::move(store)));
+  auto opened = open_store(StoreLocation{options.store, options.data_dir, options.holder});
+  if (auto* e = std::get_if<std::string>(&opened)) return *e;
+  return std::unique_ptr<LocalRolloutService>(
+      new LocalRolloutService(std::get<OpenedStore>(std::move(opened)), std::move(options)));
 }
 
-LocalRolloutService::LocalRolloutService(DirectoryLock lock, ServiceOptions options,
-                                         std::unique_ptr<Store> store)
-    : lock_(std::move(lock)),
+LocalRolloutService::LocalRolloutService(OpenedStore store, ServiceOptions options)
+    : lock_(std::move(store.lock)),
       options_(std::move(options)),
-      store_(std::move(store)),
+      store_(std::move(store.store)),
       housekeeping_(io_.get_executor()),
       flush_timer_(housekeeping_) {
   for (int i = 0; i < std::max(1, options_.threads); ++i)

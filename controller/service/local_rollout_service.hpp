@@ -20,15 +20,16 @@
 #include <thread>
 #include <variant>
 
-#include "controller/os/directory_lock.hpp"
 #include "controller/runtime/asio_waker.hpp"
 #include "controller/service/rollout_service.hpp"
-#include "controller/store/store.hpp"
+#include "controller/store/open_store.hpp"
 
 namespace rollguard {
 
 struct ServiceOptions {
-  std::string data_dir = "rollguard-data";  // holds rollguard.db
+  std::string data_dir = "rollguard-data";  // holds rollguard.db (SQLite)
+  std::string store;                        // a postgresql:// URI instead of data_dir
+  std::string holder;  // names this server to another one a PostgreSQL database refuses
   int threads = 4;                          // the pool every rollout's strand runs on
   Duration measurement_retention = std::chrono::hours(24 * 7);
   Duration measurement_flush = 1s;  // measurements are written in batches (not transitions)
@@ -38,8 +39,8 @@ struct ServiceOptions {
 
 class LocalRolloutService final : public RolloutService {
  public:
-  // Opens (creating) the data directory and its store; not ready until adopt(). Refused while
-  // another process has the same directory open (DirectoryLock).
+  // Opens the store (open_store.hpp: creating the data directory, or connecting to
+  // PostgreSQL); not ready until adopt(). Refused while another server uses the same data.
   static std::variant<std::unique_ptr<LocalRolloutService>, std::string> open(
       ServiceOptions options);
   ~LocalRolloutService() override;
@@ -73,7 +74,7 @@ class LocalRolloutService final : public RolloutService {
   struct Managed;
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
-  LocalRolloutService(DirectoryLock lock, ServiceOptions options, std::unique_ptr<Store> store);
+  LocalRolloutService(OpenedStore store, ServiceOptions options);
 
   std::shared_ptr<Managed> find(const std::string& name) const;
   std::shared_ptr<Managed> make_managed(const std::string& name, int revision, RolloutSpec spec,
@@ -93,7 +94,7 @@ class LocalRolloutService final : public RolloutService {
   template <class F>
   auto on_strand(Managed& m, F f) -> decltype(f());
 
-  DirectoryLock lock_;  // first in, last out: held until everything else is gone
+  std::optional<DirectoryLock> lock_;  // first in, last out: held until everything else is gone
   ServiceOptions options_;
   std::unique_ptr<Store> store_;
   SystemClock clock_;

@@ -1,36 +1,14 @@
 #include "controller/store/sqlite_store.hpp"
 
+#include "controller/store/record_text.hpp"
 #include "controller/store/sqlite_schema.hpp"
 #include "controller/store/state_json.hpp"
-#include "manifests/manifest_json.hpp"
-#include "manifests/rollout_parser.hpp"
 
 namespace rollguard {
 namespace {
 
 using sqlite::Statement;
 
-std::string spec_text(const RolloutSpec& spec) {
-  return to_json(spec).dump();
-}
-
-std::variant<RolloutSpec, std::string> spec_from_text(const std::string& text) {
-  Parsed<RolloutSpec> parsed = parse_rollout_text(text, Format::Json);
-  if (parsed.ok()) return *parsed.value;
-  return "stored manifest: " + (parsed.diagnostics.empty()
-                                    ? std::string("unreadable")
-                                    : parsed.diagnostics.front().to_string());
-}
-
-std::variant<RolloutState, std::string> state_from_text(const std::string& text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded()) return std::string("stored state: not JSON");
-  return state_from_store_json(j);
-}
-
-StoreError error(std::string what, const std::string& why) {
-  return StoreError{std::move(what) + ": " + why};
-}
 
 }  // namespace
 
@@ -39,10 +17,10 @@ std::variant<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open(const s
   if (std::string e = db.open(path); !e.empty()) return StoreError{e};
   // WAL, then FULL (see the header); foreign keys are not used, the service keeps the links.
   if (std::string e = db.exec("PRAGMA journal_mode = WAL"); !e.empty())
-    return error("journal_mode", e);
+    return store_error("journal_mode", e);
   if (std::string e = db.exec("PRAGMA synchronous = FULL"); !e.empty())
-    return error("synchronous", e);
-  if (std::string e = sqlite::migrate(db); !e.empty()) return error(path, e);
+    return store_error("synchronous", e);
+  if (std::string e = sqlite::migrate(db); !e.empty()) return store_error(path, e);
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
 }
 
@@ -74,7 +52,7 @@ StoreResult<Store::Loaded> SqliteStore::load() {
     r.updatedAt = from_millis(s.integer(6));
     loaded.rollouts.push_back(std::move(r));
   }
-  if (!e.empty()) return error("load", e);
+  if (!e.empty()) return store_error("load", e);
   return loaded;
 }
 
@@ -83,7 +61,7 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::begin_revision(const RolloutR
                                                                   const Events& events) {
   std::lock_guard lock(mutex_);
   sqlite::Transaction t(db_);
-  if (!t.begin_error().empty()) return error("begin revision", t.begin_error());
+  if (!t.begin_error().empty()) return store_error("begin revision", t.begin_error());
   std::string e;
   const std::string spec = spec_text(record.spec);
   Statement row = db_.prepare(
@@ -95,7 +73,7 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::begin_revision(const RolloutR
     e = row.bind(1, record.name)
             .bind(2, record.revision)
             .bind(3, spec_text(record.applied))
-            .bind(4, state_to_store_json(record.state).dump())
+            .bind(4, state_text(record.state))
             .bind(5, record.state.knownGood)
             .bind(6, to_millis(record.updatedAt))
             .run();
@@ -120,7 +98,7 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::begin_revision(const RolloutR
   if (e.empty()) e = insert_events(record.name, record.revision, events, stored, latest);
   if (e.empty()) e = t.commit();
   if (!e.empty())
-    return error("revision " + std::to_string(record.revision) + " of " + record.name, e);
+    return store_error("revision " + std::to_string(record.revision) + " of " + record.name, e);
   return stored;
 }
 
@@ -164,7 +142,7 @@ StoreStatus SqliteStore::update_applied(const std::string& name, const RolloutSp
   Statement s = db_.prepare("UPDATE rollouts SET spec = ? WHERE name = ?", e);
   if (e.empty()) e = s.bind(1, spec_text(applied)).bind(2, name).run();
   if (e.empty() && sqlite3_changes(db_.handle()) == 0) e = "no such rollout";
-  if (!e.empty()) return error("update " + name, e);
+  if (!e.empty()) return store_error("update " + name, e);
   return std::nullopt;
 }
 
@@ -174,7 +152,7 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::append(const std::string& nam
                                                           std::optional<bool> removed) {
   std::lock_guard lock(mutex_);
   sqlite::Transaction t(db_);
-  if (!t.begin_error().empty()) return error("append", t.begin_error());
+  if (!t.begin_error().empty()) return store_error("append", t.begin_error());
   std::vector<StoredEvent> stored;
   TimePoint updated = state.startedAt;
   std::string e = insert_events(name, revision, events, stored, updated);
@@ -186,7 +164,7 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::append(const std::string& nam
                 e)
           : Statement();
   if (e.empty()) {
-    row.bind(1, state_to_store_json(state).dump())
+    row.bind(1, state_text(state))
         .bind(2, state.knownGood)
         .bind(3, to_millis(updated));
     if (removed) {
@@ -199,7 +177,7 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::append(const std::string& nam
       e = "no rollout " + name + " at revision " + std::to_string(revision);
   }
   if (e.empty()) e = t.commit();
-  if (!e.empty()) return error("append to " + name, e);
+  if (!e.empty()) return store_error("append to " + name, e);
   return stored;
 }
 
@@ -227,14 +205,14 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::events(const std::string& nam
     ev.event.actor = s.text(7);
     out.push_back(std::move(ev));
   }
-  if (!e.empty()) return error("events of " + name, e);
+  if (!e.empty()) return store_error("events of " + name, e);
   return out;
 }
 
 StoreStatus SqliteStore::add_measurements(const std::vector<MeasurementRecord>& measurements) {
   std::lock_guard lock(mutex_);
   sqlite::Transaction t(db_);
-  if (!t.begin_error().empty()) return error("measurements", t.begin_error());
+  if (!t.begin_error().empty()) return store_error("measurements", t.begin_error());
   std::string e;
   Statement s = db_.prepare(
       "INSERT INTO measurements (rollout, revision, analysis, metric, value, phase, at) "
@@ -252,7 +230,7 @@ StoreStatus SqliteStore::add_measurements(const std::vector<MeasurementRecord>& 
     e = s.bind(6, std::string(to_string(m.verdict))).bind(7, to_millis(m.at)).run();
   }
   if (e.empty()) e = t.commit();
-  if (!e.empty()) return error("measurements", e);
+  if (!e.empty()) return store_error("measurements", e);
   return std::nullopt;
 }
 
@@ -270,7 +248,7 @@ StoreResult<std::vector<MeasurementRecord>> SqliteStore::measurements(const std:
                                     s.real(3), parse_verdict(s.text(4)).value_or(Verdict::Error),
                                     from_millis(s.integer(5))});
   }
-  if (!e.empty()) return error("measurements of " + name, e);
+  if (!e.empty()) return store_error("measurements of " + name, e);
   return out;
 }
 
@@ -279,7 +257,7 @@ StoreResult<std::int64_t> SqliteStore::prune_measurements(TimePoint before) {
   std::string e;
   Statement s = db_.prepare("DELETE FROM measurements WHERE at < ?", e);
   if (e.empty()) e = s.bind(1, to_millis(before)).run();
-  if (!e.empty()) return error("retention", e);
+  if (!e.empty()) return store_error("retention", e);
   return static_cast<std::int64_t>(sqlite3_changes(db_.handle()));
 }
 

@@ -20,6 +20,11 @@ struct StoreError {
   std::string message;
 };
 
+// "WHAT: WHY", the shape of every store error.
+inline StoreError store_error(std::string what, const std::string& why) {
+  return StoreError{std::move(what) + ": " + why};
+}
+
 template <class T>
 using StoreResult = std::variant<T, StoreError>;
 using StoreStatus = std::optional<StoreError>;  // nullopt: done

@@ -1,6 +1,6 @@
-// The SQLite store on real files in temp dirs: what is written is what is loaded, after a
-// reopen too; the event log numbers per name and refuses edits; a failed write leaves
-// nothing behind; an old-version file is migrated and a newer one refused.
+// What only the SQLite store does, on real files in temp dirs: WAL at the latest version; the
+// event log refuses edits; an old-version file is migrated and a newer one refused; a damaged
+// row is reported. What every engine does is in store_contract_test.cpp.
 #include "controller/store/sqlite_store.hpp"
 
 #include <gtest/gtest.h>
@@ -8,11 +8,14 @@
 #include "controller/store/sqlite_schema.hpp"
 #include "controller/store/state_json.hpp"
 #include "manifests/manifest_json.hpp"
+#include "store_records.hpp"
 #include "support/specs.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rollguard {
 namespace {
+
+using namespace store_test;
 
 using testing::TempDir;
 
@@ -20,35 +23,6 @@ std::unique_ptr<SqliteStore> open_store(const std::string& path) {
   auto opened = SqliteStore::open(path);
   if (auto* e = std::get_if<StoreError>(&opened)) ADD_FAILURE() << e->message;
   return std::get<std::unique_ptr<SqliteStore>>(std::move(opened));
-}
-
-template <class T>
-T value(StoreResult<T> r) {
-  if (auto* e = std::get_if<StoreError>(&r)) ADD_FAILURE() << e->message;
-  return std::get<T>(std::move(r));
-}
-
-TimePoint at(int seconds) {
-  return TimePoint{std::chrono::seconds(1'700'000'000 + seconds)};
-}
-
-RolloutRecord record(const std::string& name, int revision, const std::string& canary) {
-  RolloutRecord r;
-  r.name = name;
-  r.revision = revision;
-  r.spec = testing::canary_spec({SetWeightStep{20}, PauseStep{10s}});
-  r.spec.metadata.name = name;
-  r.spec.canary = canary;
-  r.applied = r.spec;
-  r.state.knownGood = r.state.stableVersion = "1.0.0";
-  r.state.canaryVersion = canary;
-  r.state.startedAt = at(revision);
-  r.updatedAt = at(revision);
-  return r;
-}
-
-Event event(int second, EventKind kind, Phase phase, std::string reason, std::string actor = {}) {
-  return Event{at(second), kind, phase, 1, std::move(reason), std::move(actor)};
 }
 
 TEST(SqliteStore, FreshFileIsWalAtTheLatestVersion) {
@@ -63,83 +37,6 @@ TEST(SqliteStore, FreshFileIsWalAtTheLatestVersion) {
   EXPECT_EQ(sqlite::schema_version(raw), sqlite::latest_schema_version());
 }
 
-TEST(SqliteStore, WhatIsWrittenIsLoadedAfterReopen) {
-  TempDir dir("store");
-  RolloutRecord r = record("checkout", 1, "2.0.0");
-  RolloutState later = r.state;
-  later.phase = Phase::Progressing;
-  later.verdicts["a-1"] = Verdict::Successful;
-  later.message = "step 1/2";
-  {
-    auto store = open_store(dir.file("r.db"));
-    value(store->begin_revision(r, "ci", {}));
-    RolloutSpec applied = r.spec;
-    applied.rollback.progressDeadline = 3min;
-    ASSERT_EQ(store->update_applied("checkout", applied), std::nullopt);
-    r.applied = applied;
-    auto stored = value(store->append(
-        "checkout", 1, {event(5, EventKind::PhaseChanged, Phase::Progressing, "go")}, later));
-    ASSERT_EQ(stored.size(), 1u);
-    EXPECT_EQ(stored[0].seq, 1);
-  }
-  auto store = open_store(dir.file("r.db"));
-  Store::Loaded loaded = value(store->load());
-  ASSERT_EQ(loaded.rollouts.size(), 1u);
-  EXPECT_TRUE(loaded.unreadable.empty());
-  const RolloutRecord& back = loaded.rollouts[0];
-  EXPECT_EQ(back.name, "checkout");
-  EXPECT_EQ(back.revision, 1);
-  EXPECT_EQ(back.spec, r.spec);
-  EXPECT_EQ(back.applied, r.applied);
-  EXPECT_EQ(back.state, later);
-  EXPECT_FALSE(back.removed);
-  EXPECT_EQ(back.updatedAt, at(5));
-}
-
-TEST(SqliteStore, EventsAreNumberedPerNameAcrossRevisionsAndRemoval) {
-  TempDir dir("store");
-  auto store = open_store(dir.file("r.db"));
-  RolloutRecord one = record("a", 1, "2.0.0");
-  value(store->begin_revision(one, "ci", {}));
-  value(store->begin_revision(record("b", 1, "2.0.0"), "ci", {}));
-  value(store->append("a", 1,
-                      {event(1, EventKind::PhaseChanged, Phase::Pending, "p"),
-                       event(2, EventKind::PhaseChanged, Phase::Progressing, "q")},
-                      one.state));
-  value(store->append("b", 1, {event(1, EventKind::Note, Phase::Pending, "b")}, one.state));
-  value(store->append("a", 1, {event(3, EventKind::Note, Phase::Progressing, "removed", "ann")},
-                      one.state, true));
-  EXPECT_TRUE(value(store->load()).rollouts[0].removed);
-  auto second = value(store->begin_revision(
-      record("a", 2, "3.0.0"), "ci", {event(4, EventKind::PhaseChanged, Phase::Pending, "r2")}));
-  ASSERT_EQ(second.size(), 1u);
-  EXPECT_EQ(second[0].seq, 4);
-  EXPECT_FALSE(value(store->load()).rollouts[0].removed);
-
-  auto all = value(store->events("a", 0));
-  ASSERT_EQ(all.size(), 4u);
-  for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].seq, static_cast<int>(i) + 1);
-  EXPECT_EQ(all[2].event.actor, "ann");
-  EXPECT_EQ(all[3].revision, 2);
-  EXPECT_EQ(all[1].event, event(2, EventKind::PhaseChanged, Phase::Progressing, "q"));
-  auto tail = value(store->events("a", 2, 1));
-  ASSERT_EQ(tail.size(), 1u);
-  EXPECT_EQ(tail[0].seq, 3);
-  EXPECT_EQ(value(store->events("b", 0)).size(), 1u);
-  EXPECT_TRUE(value(store->events("nobody", 0)).empty());
-}
-
-TEST(SqliteStore, AFailedAppendLeavesNothingBehind) {
-  TempDir dir("store");
-  auto store = open_store(dir.file("r.db"));
-  value(store->begin_revision(record("a", 1, "2.0.0"), "ci", {}));
-  // Revision 7 does not exist: the state write fails, so the event must not stay either.
-  auto r = store->append("a", 7, {event(1, EventKind::Note, Phase::Pending, "x")}, RolloutState{});
-  ASSERT_TRUE(std::holds_alternative<StoreError>(r));
-  EXPECT_TRUE(value(store->events("a", 0)).empty());
-  EXPECT_TRUE(store->update_applied("nobody", RolloutSpec{}).has_value());
-}
-
 TEST(SqliteStore, TheEventLogRefusesEdits) {
   TempDir dir("store");
   {
@@ -151,22 +48,6 @@ TEST(SqliteStore, TheEventLogRefusesEdits) {
   ASSERT_EQ(raw.open(dir.file("r.db")), "");
   EXPECT_NE(raw.exec("UPDATE events SET reason = 'y'").find("append-only"), std::string::npos);
   EXPECT_NE(raw.exec("DELETE FROM events").find("append-only"), std::string::npos);
-}
-
-TEST(SqliteStore, MeasurementsAreKeptUntilRetentionDropsThem) {
-  TempDir dir("store");
-  auto store = open_store(dir.file("r.db"));
-  std::vector<MeasurementRecord> ms{
-      {"a", 1, "step-1-0", "errors", 0.01, Verdict::Successful, at(10)},
-      {"a", 1, "step-1-0", "errors", std::nullopt, Verdict::Error, at(20)},
-      {"a", 1, "step-1-0", "latency", 120.0, Verdict::Failed, at(30)},
-      {"b", 1, "bg-0", "errors", 0.0, Verdict::Successful, at(40)},
-  };
-  ASSERT_EQ(store->add_measurements(ms), std::nullopt);
-  EXPECT_EQ(value(store->measurements("a")), (std::vector<MeasurementRecord>{ms[0], ms[1], ms[2]}));
-  EXPECT_EQ(value(store->prune_measurements(at(25))), 2);
-  EXPECT_EQ(value(store->measurements("a")), (std::vector<MeasurementRecord>{ms[2]}));
-  EXPECT_EQ(value(store->measurements("b")), (std::vector<MeasurementRecord>{ms[3]}));
 }
 
 // Version 1 as it was released, written by hand the way an old rollguard left it.

@@ -1,0 +1,57 @@
+#pragma once
+// The Store on a PostgreSQL database (`serve --store postgresql://USER@HOST:PORT/DB`).
+//
+// Durability is the server's (synchronous_commit as configured there: on by default, so an
+// answered commit is on the server's disk). Until replicas share a database through leases,
+// one rollguard uses a database at a time: the store holds a session advisory lock, and a
+// second server is refused with the first one's address in the message. The lock goes with
+// the connection, so after a reconnect the store takes it again before it writes anything,
+// and fails the write if another server holds it meanwhile.
+//
+// Thread-safe: one connection behind a mutex; every call is one transaction. A connection the
+// server dropped (a restart, a network cut) is re-established by the next call; calls made
+// while the database is down fail with its error.
+#include <memory>
+#include <mutex>
+
+#include "controller/store/pg_connection.hpp"
+#include "controller/store/store.hpp"
+
+namespace rollguard {
+
+class PgStore final : public Store {
+ public:
+  // Connects to `uri`, migrates the schema and takes the database; the store, or why not.
+  // `holder` names this server in the refusal another one gets (e.g. "pid 42 on host").
+  static std::variant<std::unique_ptr<PgStore>, StoreError> open(const std::string& uri,
+                                                                 const std::string& holder);
+
+  StoreResult<Loaded> load() override;
+  StoreResult<std::vector<StoredEvent>> begin_revision(const RolloutRecord& record,
+                                                       const std::string& actor,
+                                                       const Events& events) override;
+  StoreStatus update_applied(const std::string& name, const RolloutSpec& applied) override;
+  StoreResult<std::vector<StoredEvent>> append(const std::string& name, int revision,
+                                               const Events& events, const RolloutState& state,
+                                               std::optional<bool> removed = {}) override;
+  StoreResult<std::vector<StoredEvent>> events(const std::string& name, std::int64_t after_seq,
+                                               std::size_t limit = 100000) override;
+  StoreStatus add_measurements(const std::vector<MeasurementRecord>& measurements) override;
+  StoreResult<std::vector<MeasurementRecord>> measurements(const std::string& name) override;
+  StoreResult<std::int64_t> prune_measurements(TimePoint before) override;
+
+ private:
+  PgStore(pg::Connection db, std::string holder) : db_(std::move(db)), holder_(std::move(holder)) {}
+  // The connection, usable and holding the database; empty, or why not.
+  std::string ready();
+  std::string take_database();
+  // Inside a transaction: appends `events` after the name's last seq; empty on success.
+  std::string insert_events(const std::string& name, int revision, const Events& events,
+                            std::vector<StoredEvent>& stored, TimePoint& latest);
+
+  std::mutex mutex_;
+  pg::Connection db_;
+  std::string holder_;
+};
+
+}  // namespace rollguard
