@@ -1,10 +1,12 @@
 // ctest: integration slow
-// Crash-safe resume, end to end: the real `rollguard serve` drives rollouts of real demo apps
-// (static targets) through its built-in routers under live load, and is killed with SIGKILL
-// at 50 seeded random instants across their lives — while applying, mid-step, mid-analysis,
-// rolling back, after the end. Restarted on the same data directory each time, every rollout
-// must end in the phase it reaches without crashes, its event log must have no gap and no
-// repeated transition, and requests through its router must reach the right version only.
+// Crash-safe resume, end to end, on each store engine: the real `rollguard serve` drives
+// rollouts of real demo apps (static targets) through its built-in routers under live load,
+// and is killed with SIGKILL at seeded random instants across their lives (50 on SQLite, 20
+// on PostgreSQL, whose cluster this test starts) — while applying, mid-step, mid-analysis,
+// rolling back, after the end. Restarted on the same data directory (or database) each time,
+// every rollout must end in the phase it reaches without crashes, its event log must have no
+// gap and no repeated transition, and requests through its router must reach the right
+// version only.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,12 +16,14 @@
 #include <thread>
 
 #include "controller/service/serve_process.hpp"
+#include "controller/store/pg_store.hpp"
 #include "controller/store/sqlite_store.hpp"
 #include "manifests/manifest_json.hpp"
 #include "manifests/rollout_parser.hpp"
 #include "support/demo_app_process.hpp"
 #include "support/free_port.hpp"
 #include "support/http_load.hpp"
+#include "support/postgres_cluster.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_http_client.hpp"
 
@@ -29,8 +33,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::TempDir;
 
-constexpr int kWaves = 5;
-constexpr int kKillsPerWave = 10;  // 50 in all
+constexpr int kKillsPerWave = 10;
 constexpr unsigned kSeed = 20261122;
 
 struct Rollout {
@@ -66,12 +69,39 @@ std::string manifest(const std::string& name, std::uint16_t router, const std::s
   return to_json(*parsed.value).dump();
 }
 
-class CrashResume : public ::testing::Test {
+struct EngineRun {
+  std::string name;
+  int waves;  // of kKillsPerWave kills each
+};
+
+void PrintTo(const EngineRun& engine, std::ostream* out) {
+  *out << engine.name;
+}
+
+class CrashResume : public ::testing::TestWithParam<EngineRun> {
  protected:
   void SetUp() override {
     ASSERT_TRUE(stable_.start({"--version", "1.0.0"}));
     ASSERT_TRUE(good_.start({"--version", "2.0.0"}));
     ASSERT_TRUE(bad_.start({"--version", "2.0.0", "--error-rate", "0.6"}));
+    if (GetParam().name == "postgresql") {
+      store_ = testing::shared_postgres().fresh_database();
+      ASSERT_FALSE(store_.empty()) << testing::shared_postgres().error();
+    } else {
+      store_ = (dir_.path() / "data").string();
+    }
+  }
+
+  // The store the server used, opened once it is gone.
+  std::unique_ptr<Store> open_store() const {
+    if (GetParam().name == "postgresql") {
+      auto opened = PgStore::open(store_, "crash test");
+      if (auto* e = std::get_if<StoreError>(&opened)) ADD_FAILURE() << e->message;
+      return std::get<std::unique_ptr<PgStore>>(std::move(opened));
+    }
+    auto opened = SqliteStore::open(store_ + "/rollguard.db");
+    if (auto* e = std::get_if<StoreError>(&opened)) ADD_FAILURE() << e->message;
+    return std::get<std::unique_ptr<SqliteStore>>(std::move(opened));
   }
 
   std::vector<Rollout> wave(int w) {
@@ -146,16 +176,18 @@ class CrashResume : public ::testing::Test {
   }
 
   TempDir dir_{"crash"};
+  std::string store_;  // the data directory, or the PostgreSQL database's URI
   testing::DemoAppProcess stable_, good_, bad_;
 };
 
-TEST_F(CrashResume, KilledAtFiftyRandomInstantsEveryRolloutEndsAsWithoutCrashes) {
+TEST_P(CrashResume, KilledAtRandomInstantsEveryRolloutEndsAsWithoutCrashes) {
   std::mt19937 rng(kSeed);
   std::uniform_int_distribution<int> delay_ms(0, 1800);
-  testing::ServeProcess server((dir_.path() / "data").string(), dir_.file("serve.log"));
+  testing::ServeProcess server(store_, dir_.file("serve.log"));
+  const int waves = GetParam().waves;
   std::vector<Rollout> all;
   int kills = 0;
-  for (int w = 0; w < kWaves; ++w) {
+  for (int w = 0; w < waves; ++w) {
     const std::vector<Rollout> rollouts = wave(w);
     all.insert(all.end(), rollouts.begin(), rollouts.end());
     std::vector<std::uint16_t> ports;
@@ -193,7 +225,7 @@ TEST_F(CrashResume, KilledAtFiftyRandomInstantsEveryRolloutEndsAsWithoutCrashes)
     server.kill(SIGKILL);
     ++kills;
   }
-  EXPECT_GE(kills, 50);
+  EXPECT_GE(kills, waves * kKillsPerWave);
 
   // A last start: every rollout, of every wave, re-adopted in its final phase and serving.
   ASSERT_EQ(server.start(), "");
@@ -221,9 +253,9 @@ TEST_F(CrashResume, KilledAtFiftyRandomInstantsEveryRolloutEndsAsWithoutCrashes)
   EXPECT_EQ(WEXITSTATUS(server.kill(SIGTERM)), 0) << server.log_tail();
 
   // The log, read from the store itself: numbered without a gap, no transition twice.
-  auto opened = SqliteStore::open((dir_.path() / "data" / "rollguard.db").string());
-  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<SqliteStore>>(opened));
-  auto& store = *std::get<std::unique_ptr<SqliteStore>>(opened);
+  std::unique_ptr<Store> opened = open_store();
+  ASSERT_TRUE(opened);
+  Store& store = *opened;
   for (const Rollout& r : all) {
     auto events = std::get<std::vector<StoredEvent>>(store.events(r.name, 0));
     ASSERT_FALSE(events.empty()) << r.name;
@@ -248,6 +280,10 @@ TEST_F(CrashResume, KilledAtFiftyRandomInstantsEveryRolloutEndsAsWithoutCrashes)
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, CrashResume,
+                         ::testing::Values(EngineRun{"sqlite", 5}, EngineRun{"postgresql", 2}),
+                         [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace rollguard

@@ -1,5 +1,6 @@
 #pragma once
-// The real `rollguard serve` binary for a test: started on a data directory with its output
+// The real `rollguard serve` binary for a test: started on a data directory (or a PostgreSQL
+// database, when `data_dir` is a postgresql:// URI) with its output
 // in a log file (a pipe nobody drains could block it), its API port read back from the
 // "listening on" line, killed with SIGKILL or stopped with SIGTERM, and reaped.
 #include <fcntl.h>
@@ -39,8 +40,15 @@ class ServeProcess {
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_file_.c_str(),
                                      O_WRONLY | O_APPEND | O_CREAT, 0644);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    std::vector<std::string> argv{ROLLGUARD_BINARY, "serve",   "--listen",  "127.0.0.1:0",
-                                  "--data",         data_dir_, "--threads", "2"};
+    const bool postgresql = data_dir_.starts_with("postgresql://");
+    std::vector<std::string> argv{ROLLGUARD_BINARY,
+                                  "serve",
+                                  "--listen",
+                                  "127.0.0.1:0",
+                                  postgresql ? "--store" : "--data",
+                                  data_dir_,
+                                  "--threads",
+                                  "2"};
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
