@@ -74,7 +74,11 @@ int serve(const ServeOptions& options) {
   std::cout << "rollguard serve: listening on " << (server.tls() ? "https://" : "http://")
             << api.address << ":" << server.port() << " (data " << options.data << ")" << std::endl;
 
-  service.adopt();
+  if (auto error = service.adopt()) {
+    std::cerr << "rollguard serve: " << *error << "\n";
+    server.stop();
+    return kFailed;
+  }
   for (const std::string& problem : service.problems()) spdlog::error("not resumed: {}", problem);
   spdlog::info("ready: {} rollouts under management", service.list().size());
 
