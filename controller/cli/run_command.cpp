@@ -72,7 +72,8 @@ int run(const RunOptions& options) {
   std::int64_t seq = 0;
   LiveRollout live(spec, [&](const Event& e, const RolloutState& s) {
     show(e, &s);
-    webhooks.notify(StoredEvent{name, 1, ++seq, e}, RolloutStatus{name, 1, spec, s, 0, {}, e.at});
+    webhooks.notify(StoredEvent{name, 1, ++seq, e},
+                    RolloutStatus{name, 1, spec, s, 0, {}, e.at, {}});
   });
   const std::size_t steps = compile_program(spec).steps.size();
   const auto started_at = std::chrono::steady_clock::now();

@@ -89,7 +89,11 @@ int serve(const ServeOptions& options) {
             << (options.store.empty() ? "data " + options.data : "store " + redacted(options.store))
             << ")" << std::endl;
 
-  service.adopt();
+  if (auto error = service.adopt()) {
+    std::cerr << "rollguard serve: " << *error << "\n";
+    server.stop();
+    return kFailed;
+  }
   for (const std::string& problem : service.problems()) spdlog::error("not resumed: {}", problem);
   spdlog::info("ready: {} rollouts under management", service.list().size());
 

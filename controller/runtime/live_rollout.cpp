@@ -10,6 +10,7 @@ LiveRollout::LiveRollout(RolloutSpec spec, Reconciler::EventSink on_event)
       runtime_(std::move(spec), strand_, clock_,
                [on_event = std::move(on_event)](const Events& events, const RolloutState& s) {
                  for (const Event& e : events) on_event(e, s);
+                 return std::optional<std::string>();  // nothing to write: `run` keeps no store
                }) {}
 
 LiveRollout::~LiveRollout() {

@@ -17,19 +17,44 @@ void earliest(std::optional<TimePoint>& into, std::optional<TimePoint> t) {
 }  // namespace
 
 Reconciler::Reconciler(ReconcilerParts parts, EventSink on_event)
-    : Reconciler(std::move(parts), EventsSink([on_event = std::move(on_event)](
-                                                  const Events& events, const RolloutState& s) {
+    : Reconciler(std::move(parts), Recorder([on_event = std::move(on_event)](
+                                                const Events& events, const RolloutState& s) {
                    for (const Event& e : events) on_event(e, s);
+                   return std::optional<std::string>();
                  })) {}
 
-Reconciler::Reconciler(ReconcilerParts parts, EventsSink on_events)
-    : parts_(std::move(parts)), on_events_(std::move(on_events)), machine_(*parts_.spec) {
+Reconciler::Reconciler(ReconcilerParts parts, Recorder record)
+    : parts_(std::move(parts)), record_(std::move(record)), machine_(*parts_.spec) {
   // A missing router would confirm every split without moving traffic.
   if (!parts_.router || !parts_.targets) throw std::logic_error("reconciler without its drivers");
 }
 
 void Reconciler::emit(const Events& events) {
-  if (!events.empty()) on_events_(events, state_);
+  if (events.empty()) return;
+  unrecorded_.insert(unrecorded_.end(), events.begin(), events.end());
+  record();
+}
+
+// Offers the held events, with the state they led to, to the recorder; true once written.
+bool Reconciler::record() {
+  if (unrecorded_.empty()) return true;
+  record_error_ = record_(unrecorded_, state_);
+  if (record_error_) {
+    record_retry_at_ = now() + parts_.record_retry;
+    return false;
+  }
+  unrecorded_.clear();
+  record_retry_at_.reset();
+  return true;
+}
+
+// The held transitions are written: act on them. The time they waited for the store is not
+// the rollout's lack of progress (as a controller's downtime is not, on resume).
+void Reconciler::release() {
+  state_.lastProgressAt = std::max(state_.lastProgressAt, now());
+  if (state_.phase == Phase::RollingBack)
+    state_.rollbackStartedAt = std::max(state_.rollbackStartedAt, now());
+  feed(Tick{});
 }
 
 Reconciler::~Reconciler() {
@@ -93,9 +118,18 @@ void Reconciler::attach() {
   });
 }
 
-MachineOutcome Reconciler::command(const OperatorCommand& command) {
-  MachineOutcome out = machine_.apply(state_, command, now());
+CommandOutcome Reconciler::command(const OperatorCommand& command) {
+  const RolloutState before = state_;
+  const std::size_t held = unrecorded_.size();
+  CommandOutcome out{machine_.apply(state_, command, now()), {}};
   emit(out.events);
+  if (unrecorded_.size() > held) {  // not written: the action is undone, what was held stays
+    out.unrecorded = record_error_;
+    state_ = before;
+    unrecorded_.resize(held);
+    if (!holding()) record_retry_at_.reset();
+    out.events.clear();
+  }
   reconcile();
   return out;
 }
@@ -126,6 +160,7 @@ void Reconciler::reconcile() {
     again_ = false;
     const Plan p = plan();
     plan_wake_at_ = p.wakeAt;
+    if (holding()) break;                 // nothing is acted on that is not written
     if (state_.phase != Phase::Failed) {  // a person must act; the controller holds still
       scale_targets(p);
       route_traffic(p);
@@ -213,10 +248,13 @@ void Reconciler::watch_probes() {
 }
 
 void Reconciler::wake() {
-  std::optional<TimePoint> next = plan_wake_at_;
+  // While holding, the machine's own timers and the router's retry wait: what they would
+  // start could not be acted on. Measurements and probes go on; the store is offered the
+  // held events again.
+  std::optional<TimePoint> next = holding() ? record_retry_at_ : plan_wake_at_;
   earliest(next, analyses_->next_due());
   if (probes_) earliest(next, probes_->next_due());
-  earliest(next, router_retry_at_);
+  if (!holding()) earliest(next, router_retry_at_);
   wake_at_ = next;
   if (!next) return;
   // Only `this`: the waker is cancelled when we go, and a function this small is not
@@ -229,6 +267,10 @@ void Reconciler::wake() {
     analyses_->poll(t);
     if (probes_) probes_->poll(t);
     auto due = [t](const std::optional<TimePoint>& at) { return at && *at <= t; };
+    if (holding()) {
+      if (due(record_retry_at_) && record()) return release();
+      return wake();
+    }
     if (due(plan_wake_at_) || due(router_retry_at_)) return feed(Tick{});
     wake();
   });

@@ -4,6 +4,12 @@
 // the split through the traffic router, analyses through the analysis runner, probes through
 // the probe loop — and turns what they report back into machine inputs. Every change of the
 // machine is an event handed to `on_event` before anything is acted on.
+//
+// A transition the recorder cannot write (a full disk, a read-only store) is held: nothing of
+// it is acted on — no instance scaled, no split applied, no analysis started — until a retry
+// (every `record_retry`) writes it. The machine still takes what the drivers report, and
+// those events join the held ones, so that when the store takes writes again it gets them
+// all in one transaction and only then does the world follow.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -37,17 +43,26 @@ struct ReconcilerParts {
   AnalysisEnvironment analysis;    // spec and versions are filled in by the reconciler
   std::function<void(std::function<void()>)> post;  // onto the rollout's strand
   Duration router_retry = 1s;
+  Duration record_retry = 5s;  // how often a held transition is offered to the store again
+};
+
+// An operator action: refused by the machine (`refusal`), accepted and recorded, or accepted
+// but not recorded (`unrecorded` says why): then it is undone, as if it had not been asked.
+struct CommandOutcome : MachineOutcome {
+  std::optional<std::string> unrecorded;
 };
 
 class Reconciler {
  public:
+  // For a caller without a store: each event, after the fact; recording cannot fail.
   using EventSink = std::function<void(const Event&, const RolloutState&)>;
   // All the events of one transition at once, with the state they led to: what a store
-  // writes in one transaction, so that a crash never keeps half a transition.
-  using EventsSink = std::function<void(const Events&, const RolloutState&)>;
+  // writes in one transaction, so that a crash never keeps half a transition. nullopt once
+  // written, else why not (the transition is then held).
+  using Recorder = std::function<std::optional<std::string>(const Events&, const RolloutState&)>;
 
   Reconciler(ReconcilerParts parts, EventSink on_event);
-  Reconciler(ReconcilerParts parts, EventsSink on_events);
+  Reconciler(ReconcilerParts parts, Recorder record);
   ~Reconciler();
 
   void start(const std::string& known_good);
@@ -59,7 +74,7 @@ class Reconciler {
   // rollout's lack of progress.
   void resume(RolloutState state);
   // An operator action; refused ones change nothing and are returned with their reason.
-  MachineOutcome command(const OperatorCommand& command);
+  CommandOutcome command(const OperatorCommand& command);
 
   const RolloutState& state() const { return state_; }
   Plan plan() const { return machine_.plan(state_, now()); }
@@ -70,6 +85,10 @@ class Reconciler {
   std::vector<std::string> analyses_running() const;
   // No router apply in flight: stopping now leaves nothing half-applied.
   bool idle() const { return !routing_; }
+  // Events the recorder has not taken yet: while there are, nothing is acted on.
+  bool holding() const { return !unrecorded_.empty(); }
+  // Why the last offer to the recorder failed; cleared by the next one that succeeds.
+  const std::optional<std::string>& record_error() const { return record_error_; }
 
  private:
   TimePoint now() const { return parts_.clock->now(); }
@@ -88,8 +107,13 @@ class Reconciler {
 
   ReconcilerParts parts_;
   void emit(const Events& events);
+  bool record();
+  void release();
 
-  EventsSink on_events_;
+  Recorder record_;
+  Events unrecorded_;  // held: computed, not yet written, not acted on
+  std::optional<std::string> record_error_;
+  std::optional<TimePoint> record_retry_at_;
   RolloutMachine machine_;
   RolloutState state_;
   std::unique_ptr<AnalysisRunner> analyses_;

@@ -11,12 +11,12 @@
 namespace rollguard {
 
 RolloutRuntime::RolloutRuntime(RolloutSpec spec, boost::asio::any_io_executor strand,
-                               const Clock& clock, Reconciler::EventsSink on_events,
+                               const Clock& clock, Reconciler::Recorder record,
                                MeasurementSink on_measurement)
     : spec_(std::move(spec)),
       strand_(std::move(strand)),
       clock_(clock),
-      on_events_(std::move(on_events)),
+      record_(std::move(record)),
       on_measurement_(std::move(on_measurement)) {}
 
 RolloutRuntime::~RolloutRuntime() = default;
@@ -65,7 +65,8 @@ std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) 
   if (router_server_)
     parts.analysis.router_endpoint = "127.0.0.1:" + std::to_string(router_server_->port());
   parts.analysis.make_provider = make_metric_provider;
-  reconciler_ = std::make_unique<Reconciler>(std::move(parts), on_events_);
+  parts.record_retry = record_retry_;
+  reconciler_ = std::make_unique<Reconciler>(std::move(parts), record_);
   return std::nullopt;
 }
 

@@ -27,7 +27,7 @@ class RolloutRuntime {
       std::function<void(const std::string& id, const std::string& metric, const Measurement&)>;
 
   RolloutRuntime(RolloutSpec spec, boost::asio::any_io_executor strand, const Clock& clock,
-                 Reconciler::EventsSink on_events, MeasurementSink on_measurement = {});
+                 Reconciler::Recorder record, MeasurementSink on_measurement = {});
   ~RolloutRuntime();
   RolloutRuntime(const RolloutRuntime&) = delete;
   RolloutRuntime& operator=(const RolloutRuntime&) = delete;
@@ -45,6 +45,8 @@ class RolloutRuntime {
 
   // Before prepare(): told how late each timer wake-up of this rollout ran.
   void observe_wake_lag(std::function<void(Duration)> on_lag) { on_lag_ = std::move(on_lag); }
+  // Before prepare(): how often a transition the store did not take is offered again.
+  void retry_records_every(Duration every) { record_retry_ = every; }
 
   Reconciler& reconciler() { return *reconciler_; }
   const RolloutSpec& spec() const { return spec_; }
@@ -62,7 +64,8 @@ class RolloutRuntime {
   RolloutSpec spec_;
   boost::asio::any_io_executor strand_;
   const Clock& clock_;
-  Reconciler::EventsSink on_events_;
+  Reconciler::Recorder record_;
+  Duration record_retry_ = 5s;
   MeasurementSink on_measurement_;
   std::function<void(Duration)> on_lag_;
   std::unique_ptr<OutcomeWindow> outcomes_;  // the built-in router's sink; handed over with it

@@ -43,6 +43,8 @@ ApiReply action_reply(const ActionResult& result, const std::string& name) {
                      result.reason.empty() ? "no rollout named \"" + name + "\"" : result.reason);
     case ServiceError::Conflict:
       throw Conflict("Conflict", result.reason);
+    case ServiceError::StoreUnavailable:
+      throw Unavailable("StoreUnavailable", result.reason);
     case ServiceError::None:
       break;
   }
@@ -108,6 +110,8 @@ std::vector<ApiRoute> api_routes(RolloutService& service,
          // was applied, and the caller hears why.
          if (result.error == ServiceError::NotFound) throw NotFound("NotFound", result.reason);
          if (result.error == ServiceError::Conflict) throw Conflict("Conflict", result.reason);
+         if (result.error == ServiceError::StoreUnavailable)
+           throw Unavailable("StoreUnavailable", result.reason);
          return json_reply(result.outcome == ApplyOutcome::Created ? 201 : 200,
                            json{{"outcome", outcome_name(result.outcome)},
                                 {"rollout", status_json(result.status, false)}});

@@ -55,7 +55,8 @@ json status_json(const RolloutStatus& status, bool with_spec) {
       {"analyses", std::move(analyses)},
       {"startedAt", time_json(s.startedAt)},
       {"completedAt", time_json(s.completedAt)},
-      {"updatedAt", time_json(status.updatedAt)}};
+      {"updatedAt", time_json(status.updatedAt)},
+      {"storeError", status.storeError.empty() ? json(nullptr) : json(status.storeError)}};
   if (with_spec) out["spec"] = json(to_json(status.spec));
   return out;
 }

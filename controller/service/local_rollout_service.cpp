@@ -7,6 +7,7 @@
 
 #include "controller/service/managed_rollout.hpp"
 #include "controller/store/open_store.hpp"
+#include "manifests/duration.hpp"
 #include "strategies/planner.hpp"
 
 namespace rollguard {
@@ -54,7 +55,7 @@ std::optional<std::string> LocalRolloutService::prepare(Managed& m, Managed* pre
   m.runtime = std::make_unique<RolloutRuntime>(
       m.spec, m.strand, clock_,
       [this, self](const Events& events, const RolloutState& state) {
-        record(*self, events, state);
+        return record(*self, events, state);
       },
       [this, self](const std::string& id, const std::string& metric, const Measurement& ms) {
         std::lock_guard lock(measurements_mutex_);
@@ -64,6 +65,7 @@ std::optional<std::string> LocalRolloutService::prepare(Managed& m, Managed* pre
             ms.at});
       });
   if (options_.on_wake_lag) m.runtime->observe_wake_lag(options_.on_wake_lag);
+  m.runtime->retry_records_every(options_.store_retry);
   auto error = m.runtime->prepare(predecessor ? predecessor->runtime.get() : nullptr);
   if (error) {
     spdlog::error("{}: not started: {}", m.name, *error);
@@ -73,15 +75,31 @@ std::optional<std::string> LocalRolloutService::prepare(Managed& m, Managed* pre
   return error;
 }
 
-// The store write before anything is acted on. A write that fails leaves the process unable
-// to keep its promise (answered means durable), so it stops here, loudly: the next start
-// resumes from the last transition that was written.
-void LocalRolloutService::record(Managed& m, const Events& events, const RolloutState& state,
-                                 std::optional<bool> removed) {
+// The store write before anything is acted on. A write that fails (a full disk, a read-only
+// file system) is not acted on: the reconciler holds the transition and offers it again, the
+// API answers 503 for the request that caused it, and the log says so once per outage.
+std::optional<std::string> LocalRolloutService::record(Managed& m, const Events& events,
+                                                       const RolloutState& state,
+                                                       std::optional<bool> removed) {
   auto stored = store_->append(m.name, m.revision, events, state, removed);
   if (auto* e = std::get_if<StoreError>(&stored)) {
-    spdlog::critical("store: {}; stopping so that nothing is acted on unrecorded", e->message);
-    std::abort();
+    if (!m.store_failing) {
+      spdlog::error(
+          "{}: store: {}; nothing of it is acted on: the rollout holds still at its last "
+          "recorded state and tries again every {}",
+          m.name, e->message, format_duration(options_.store_retry));
+    }
+    m.store_failing = true;
+    std::lock_guard lock(mutex_);
+    auto it = rollouts_.find(m.name);
+    if (!m.removing && it != rollouts_.end() && it->second.get() == &m)
+      snapshot_[m.name].storeError = "store: " + e->message;
+    return "store: " + e->message;
+  }
+  if (m.store_failing) {
+    spdlog::info("{}: the store takes writes again; {} held event(s) recorded", m.name,
+                 events.size());
+    m.store_failing = false;
   }
   const RolloutStatus status =
       status_of(m, state, events.empty() ? clock_.now() : events.back().at);
@@ -97,6 +115,7 @@ void LocalRolloutService::record(Managed& m, const Events& events, const Rollout
   }
   for (const StoredEvent& e : std::get<std::vector<StoredEvent>>(stored))
     for (const auto& l : listeners) (*l)(e, status);
+  return std::nullopt;
 }
 
 void LocalRolloutService::record_note(const std::string& name, int revision, Event note) {
@@ -110,7 +129,11 @@ void LocalRolloutService::record_note(const std::string& name, int revision, Eve
       if (!m->removing && it != snapshot_.end() && it->second.revision == m->revision)
         state = it->second.state;  // the last state written: the note changes nothing of it
     }
-    if (state && !closed_) record(*m, {note}, *state);
+    // A note is not a transition: one the store does not take is logged and let go.
+    if (state && !closed_) {
+      if (auto e = record(*m, {note}, *state))
+        spdlog::warn("{}: note not recorded: {}", m->name, *e);
+    }
   });
 }
 
@@ -130,13 +153,14 @@ RolloutStatus LocalRolloutService::status_of(const Managed& m, const RolloutStat
   return s;
 }
 
-void LocalRolloutService::adopt() {
+std::optional<std::string> LocalRolloutService::adopt() {
   auto loaded = store_->load();
+  // Without the rollouts it holds, the service must not take new ones: it would write beside
+  // records it cannot see. It stays not ready; serve exits.
   if (auto* e = std::get_if<StoreError>(&loaded)) {
     std::lock_guard lock(mutex_);
     problems_.push_back(e->message);
-    spdlog::error("store: {}", e->message);
-    return;
+    return "store: " + e->message;
   }
   Store::Loaded& all = std::get<Store::Loaded>(loaded);
   std::vector<std::future<void>> resumed;
@@ -176,6 +200,7 @@ void LocalRolloutService::adopt() {
     spdlog::warn("measurement retention: {}", std::get<StoreError>(pruned).message);
   schedule_housekeeping();
   ready_ = true;
+  return std::nullopt;
 }
 
 std::vector<std::string> LocalRolloutService::problems() const {
@@ -190,7 +215,13 @@ void LocalRolloutService::flush_measurements() {
     batch.swap(measurements_);
   }
   if (batch.empty()) return;
-  if (auto e = store_->add_measurements(batch)) spdlog::warn("measurements: {}", e->message);
+  // Measurements are not transitions: a batch the store does not take is dropped (an analysis
+  // re-measures after a restart), said once per outage.
+  auto e = store_->add_measurements(batch);
+  if (e && !measurements_failing_)
+    spdlog::warn("measurements: {}; dropped until the store takes writes again", e->message);
+  if (!e && measurements_failing_) spdlog::info("measurements: the store takes writes again");
+  measurements_failing_ = e.has_value();
 }
 
 // Every flush interval: measurements to the store; about hourly: retention.

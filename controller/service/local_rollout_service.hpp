@@ -33,6 +33,8 @@ struct ServiceOptions {
   int threads = 4;                          // the pool every rollout's strand runs on
   Duration measurement_retention = std::chrono::hours(24 * 7);
   Duration measurement_flush = 1s;  // measurements are written in batches (not transitions)
+  // A transition the store did not take is held (not acted on) and offered again this often.
+  Duration store_retry = 5s;
   // Told how late each rollout's timer wake-up ran (any thread): the control loop's lag.
   std::function<void(Duration)> on_wake_lag;
 };
@@ -45,8 +47,9 @@ class LocalRolloutService final : public RolloutService {
       ServiceOptions options);
   ~LocalRolloutService() override;
 
-  // Re-adopts every rollout the store holds; ready() afterwards.
-  void adopt();
+  // Re-adopts every rollout the store holds; ready() afterwards. Why not when the store's
+  // rollouts cannot be read at all (then the service stays not ready).
+  std::optional<std::string> adopt();
   // Graceful stop: mutations are refused from now on, each rollout stops acting once no
   // router change is in flight, process targets' instances are stopped, built-in routers
   // drained. The recorded state is already durable; the next start resumes from it.
@@ -80,10 +83,11 @@ class LocalRolloutService final : public RolloutService {
   std::shared_ptr<Managed> make_managed(const std::string& name, int revision, RolloutSpec spec,
                                         RolloutSpec applied);
   std::optional<std::string> prepare(Managed& m, Managed* predecessor);
-  void record(Managed& m, const Events& events, const RolloutState& state,
-              std::optional<bool> removed = {});
+  // Writes a transition of `m` and tells the listeners; nullopt once written, else why not.
+  std::optional<std::string> record(Managed& m, const Events& events, const RolloutState& state,
+                                    std::optional<bool> removed = {});
   RolloutStatus status_of(const Managed& m, const RolloutState& state, TimePoint at) const;
-  void retire(Managed& m, const std::string& why, const std::string& actor);
+  std::optional<std::string> retire(Managed& m, const std::string& why, const std::string& actor);
   void watch_removal(const std::shared_ptr<Managed>& m, TimePoint until);
   void finish_removal(const std::shared_ptr<Managed>& m);
   void stop_when_idle(const std::shared_ptr<Managed>& m,
@@ -125,6 +129,7 @@ class LocalRolloutService final : public RolloutService {
 
   std::mutex measurements_mutex_;
   std::vector<MeasurementRecord> measurements_;
+  std::atomic<bool> measurements_failing_{false};  // said once per outage
 
   std::atomic<bool> ready_{false};
   std::atomic<bool> closed_{false};

@@ -32,6 +32,7 @@ struct LocalRolloutService::Managed {
   std::unique_ptr<RolloutRuntime> runtime;  // null: could not be started (`problem` says why)
   std::string problem;
   bool removing = false;
+  bool store_failing = false;  // the last write of a transition failed: it is held
 };
 
 // Runs `f` on the rollout's strand and waits for its result (from a thread outside the pool).

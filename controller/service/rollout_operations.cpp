@@ -24,6 +24,13 @@ ActionResult unavailable() {
   return ActionResult{ServiceError::Conflict, "the controller is starting or stopping", {}};
 }
 
+// What a caller hears when the store did not take a write: nothing of the request was done.
+std::string not_recorded(const std::string& why) {
+  return why +
+         "; nothing was changed (free space or make the data directory writable, then "
+         "ask again)";
+}
+
 }  // namespace
 
 ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& actor) {
@@ -42,7 +49,7 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
     r.status = *get(name);
     if (spec == old->applied) return r;  // Unchanged
     if (auto e = store_->update_applied(name, spec))
-      return refused(ServiceError::Conflict, e->message);
+      return refused(ServiceError::StoreUnavailable, not_recorded("store: " + e->message));
     old->applied = std::move(spec);
     r.outcome = ApplyOutcome::Updated;
     return r;
@@ -70,14 +77,19 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
   }
 
   std::shared_ptr<Managed> m = make_managed(name, revision, spec, spec);
-  if (old)
-    retire(*old, "superseded by revision " + std::to_string(revision) + " (" + spec.canary + ")",
-           actor);
+  if (old) {
+    auto e = retire(*old,
+                    "superseded by revision " + std::to_string(revision) + " (" + spec.canary + ")",
+                    actor);
+    if (e) return refused(ServiceError::StoreUnavailable, not_recorded(*e));
+  }
+  auto carry_on = [&] {  // the old revision carries on where it was
+    if (!old) return;
+    RolloutState state = get(name)->state;
+    if (!prepare(*old, nullptr)) on_strand(*old, [&] { old->runtime->resume(state); });
+  };
   if (auto error = prepare(*m, old.get())) {
-    if (old) {  // the old revision carries on where it was
-      RolloutState state = get(name)->state;
-      if (!prepare(*old, nullptr)) on_strand(*old, [&] { old->runtime->resume(state); });
-    }
+    carry_on();
     return refused(ServiceError::Conflict, *error);
   }
 
@@ -90,8 +102,12 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
   record.updatedAt = now;
   const Event first{now, EventKind::PhaseChanged, Phase::Pending, 0, record.state.message, actor};
   auto stored = store_->begin_revision(record, actor, {first});
-  if (auto* e = std::get_if<StoreError>(&stored))
-    return refused(ServiceError::Conflict, e->message);
+  if (auto* e = std::get_if<StoreError>(&stored)) {
+    spdlog::error("{}: revision {} not started: store: {}", name, revision, e->message);
+    m->runtime.reset();  // lets go of the router it may have taken over
+    carry_on();
+    return refused(ServiceError::StoreUnavailable, not_recorded("store: " + e->message));
+  }
 
   const RolloutStatus initial = status_of(*m, record.state, now);
   {
@@ -117,16 +133,32 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
 }
 
 // Stops `m` for good (a new revision replaces it): its last event says why, its instances go.
-void LocalRolloutService::retire(Managed& m, const std::string& why, const std::string& actor) {
+// Refused, with `m` running on, when that event cannot be written.
+std::optional<std::string> LocalRolloutService::retire(Managed& m, const std::string& why,
+                                                       const std::string& actor) {
   std::promise<void> gone;
-  on_strand(m, [&] {
-    if (!m.runtime || !m.runtime->running()) return gone.set_value();
-    const RolloutState& s = m.runtime->reconciler().state();
-    const std::size_t step = s.phase == Phase::Pending ? 0 : s.step + 1;
-    record(m, {Event{clock_.now(), EventKind::Note, s.phase, step, why, actor}}, s);
+  auto refusal = on_strand(m, [&]() -> std::optional<std::string> {
+    if (!m.runtime || !m.runtime->running()) {
+      gone.set_value();
+      return std::nullopt;
+    }
+    const Reconciler& r = m.runtime->reconciler();
+    // Held transitions would be recorded after the revision that replaced them.
+    auto e = r.holding() ? r.record_error()
+                         : record(m,
+                                  {Event{clock_.now(), EventKind::Note, r.state().phase,
+                                         r.state().phase == Phase::Pending ? 0 : r.state().step + 1,
+                                         why, actor}},
+                                  r.state());
+    if (e) {
+      gone.set_value();
+      return e;
+    }
     m.runtime->stop(true, [&gone] { gone.set_value(); });
+    return std::nullopt;
   });
   gone.get_future().wait();
+  return refusal;
 }
 
 std::optional<RolloutStatus> LocalRolloutService::get(const std::string& name) const {
@@ -156,10 +188,13 @@ ActionResult LocalRolloutService::act(const std::string& name, const OperatorCom
       result.reason = name + " is not running: " + (m->problem.empty() ? "stopped" : m->problem);
       return true;
     }
-    MachineOutcome out = m->runtime->reconciler().command(command);
+    CommandOutcome out = m->runtime->reconciler().command(command);
     if (out.refusal) {
       result.error = ServiceError::Conflict;
       result.reason = *out.refusal;
+    } else if (out.unrecorded) {
+      result.error = ServiceError::StoreUnavailable;
+      result.reason = not_recorded(*out.unrecorded);
     }
     return true;
   });
@@ -175,22 +210,44 @@ ActionResult LocalRolloutService::remove(const std::string& name, const std::str
   if (!m) return not_found(name);
   ActionResult result;
   result.status = *get(name);
-  on_strand(*m, [&] {
-    m->removing = true;
+  bool aborted = false;
+  std::optional<std::string> unrecorded = on_strand(*m, [&]() -> std::optional<std::string> {
     RolloutState state = result.status.state;
     if (m->runtime && m->runtime->running()) {
       Reconciler& r = m->runtime->reconciler();
       // An active change is aborted first: traffic goes back to the known-good version.
-      if (!is_terminal(r.state().phase)) r.command(OperatorCommand{Action::Abort, false, actor});
+      if (!is_terminal(r.state().phase)) {
+        CommandOutcome out = r.command(OperatorCommand{Action::Abort, false, actor});
+        if (out.unrecorded) return out.unrecorded;
+        aborted = !out.refusal;
+      }
+      if (r.holding()) return r.record_error();
       state = r.state();
     }
     const std::size_t step = state.phase == Phase::Pending ? 0 : state.step + 1;
-    record(*m,
-           {Event{clock_.now(), EventKind::Note, state.phase, step,
-                  "removed: no longer managed; " + state.knownGood + " keeps the traffic", actor}},
-           state, true);
+    m->removing = true;
+    auto e = record(
+        *m,
+        {Event{clock_.now(), EventKind::Note, state.phase, step,
+               "removed: no longer managed; " + state.knownGood + " keeps the traffic", actor}},
+        state, true);
+    if (e) {
+      m->removing = false;
+      return e;
+    }
     result.status.state = state;
+    return std::nullopt;
   });
+  if (unrecorded) {
+    // An abort that was recorded stays (the rollout rolls back); the removal did not happen.
+    result.error = ServiceError::StoreUnavailable;
+    result.reason = aborted ? *unrecorded + "; " + name +
+                                  " was aborted (recorded) but is still managed: ask again to "
+                                  "remove it once the store takes writes"
+                            : not_recorded(*unrecorded);
+    if (auto status = get(name)) result.status = *status;
+    return result;
+  }
   {
     std::lock_guard lock(mutex_);
     rollouts_.erase(name);

@@ -26,6 +26,9 @@ struct RolloutStatus {
   std::size_t steps = 0;                     // steps of the compiled program
   std::vector<std::string> analysesRunning;  // ids of the analyses running now
   TimePoint updatedAt{};
+  // Set while the rollout holds still because the store did not take its next transition:
+  // what the store said. `state` is then the last one recorded, and what the world follows.
+  std::string storeError;
 };
 
 enum class ApplyOutcome {
@@ -42,6 +45,9 @@ enum class ServiceError {
   // known-good version on record, a router that cannot listen, the controller stopping);
   // the reason says which
   Conflict,
+  // 503: the store cannot be written (a full disk, a read-only file system); nothing of the
+  // request was done, and the reason says what the store answered
+  StoreUnavailable,
 };
 
 struct ApplyResult {

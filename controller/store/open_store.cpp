@@ -1,5 +1,9 @@
 #include "controller/store/open_store.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <regex>
 
@@ -31,6 +35,11 @@ std::variant<OpenedStore, std::string> open_store(const StoreLocation& where) {
   std::error_code ec;
   std::filesystem::create_directories(where.data_dir, ec);
   if (ec) return where.data_dir + ": " + ec.message();
+  // Said plainly up front: otherwise the first file that cannot be made names the problem.
+  if (::access(where.data_dir.c_str(), W_OK) != 0) {
+    return where.data_dir + ": the data directory is not writable (" + std::strerror(errno) +
+           "); serve keeps its store there and writes every transition before acting on it";
+  }
   auto lock = DirectoryLock::acquire(where.data_dir);
   if (auto* refused = std::get_if<std::string>(&lock)) return *refused;
   out.lock.emplace(std::get<DirectoryLock>(std::move(lock)));

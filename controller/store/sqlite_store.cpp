@@ -1,6 +1,14 @@
 #include "controller/store/sqlite_store.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 #include "controller/store/record_text.hpp"
+#include "controller/store/sqlite_check.hpp"
 #include "controller/store/sqlite_schema.hpp"
 #include "controller/store/state_json.hpp"
 
@@ -10,16 +18,70 @@ namespace {
 using sqlite::Statement;
 
 
+// Flushes `from` to disk, renames it to `to` and flushes the directory's entry for it.
+std::string sync_and_rename(const std::string& from, const std::string& to) {
+  const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    return from + ": " + why;
+  }
+  ::close(fd);
+  if (::rename(from.c_str(), to.c_str()) != 0)
+    return "rename to " + to + ": " + std::strerror(errno);
+  const std::string dir = std::filesystem::path(to).parent_path().string();
+  const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
+// A new file is made whole under a temporary name and renamed into place, so that a file at
+// `path` is always a complete store: an empty or half-made one is damage, never a new start.
+std::string create_store(const std::string& path) {
+  const std::string draft = path + ".new";
+  auto remove_draft = [&draft] {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+      std::filesystem::remove(draft + suffix, ignored);
+  };
+  remove_draft();  // left by a start that died half-way
+  std::string e;
+  {
+    sqlite::Database db;
+    e = db.open(draft);
+    if (e.empty()) e = db.exec("PRAGMA journal_mode = WAL");
+    if (e.empty()) e = sqlite::migrate(db);
+  }  // closing checkpoints the log into the file
+  if (e.empty()) e = sync_and_rename(draft, path);
+  if (!e.empty()) remove_draft();
+  return e;
+}
+
 }  // namespace
 
 std::variant<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (std::string e = create_store(path); !e.empty()) return store_error(path + ": cannot create", e);
+  }
+  // An existing file is checked before anything is written to it, and refused untouched.
+  const std::string untouched =
+      "; the file was left as it is: restore it from a backup, or move it away to start with an "
+      "empty store";
+  if (std::string e = sqlite::check_file(path); !e.empty())
+    return StoreError{path + ": " + e + untouched};
   sqlite::Database db;
   if (std::string e = db.open(path); !e.empty()) return StoreError{e};
+  if (std::string e = sqlite::check_store(db); !e.empty())
+    return StoreError{path + ": " + e + untouched};
   // WAL, then FULL (see the header); foreign keys are not used, the service keeps the links.
   if (std::string e = db.exec("PRAGMA journal_mode = WAL"); !e.empty())
-    return store_error("journal_mode", e);
+    return store_error(path + ": journal_mode", e);
   if (std::string e = db.exec("PRAGMA synchronous = FULL"); !e.empty())
-    return store_error("synchronous", e);
+    return store_error(path + ": synchronous", e);
   if (std::string e = sqlite::migrate(db); !e.empty()) return store_error(path, e);
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
 }
