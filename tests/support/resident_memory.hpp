@@ -5,7 +5,16 @@
 #include <fstream>
 #include <string>
 
+#include "support/sanitizers.hpp"
+
 namespace rollguard::testing {
+
+// A bound on resident memory, as measured in a release build, for this build: ASan pads every
+// allocation with redzones and keeps freed memory in its quarantine (up to 256 MiB) before
+// reusing it, so the sanitizer build gets three times as much.
+inline constexpr std::size_t resident_bound(std::size_t release_bound) {
+  return kSanitizedBuild ? 3 * release_bound : release_bound;
+}
 
 // Bytes; 0 when /proc cannot be read.
 inline std::size_t resident_bytes() {

@@ -8,12 +8,16 @@
 
 #include "support/fd_exhaustion.hpp"
 #include "support/held_connections.hpp"
+#include "support/sanitizers.hpp"
 #include "tests/controller/service/api_fixture.hpp"
 
 namespace rollguard::testing {
 namespace {
 
 TEST_F(ApiFixture, OutOfDescriptorsTheAcceptLoopWaitsAndRecovers) {
+  if (kSanitizedBuild)
+    GTEST_SKIP() << "UBSan's vptr check probes memory through a pipe; with the descriptor table "
+                    "full it cannot, and reports valid objects as having an invalid vptr";
   start();
   ASSERT_EQ(request_once(port(), "GET", "/healthz").status, 200);
   ExhaustedFdTable full(2);  // the two for HeldConnections' pipe

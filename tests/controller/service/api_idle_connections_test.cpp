@@ -15,7 +15,7 @@ namespace rollguard::testing {
 namespace {
 
 constexpr int kIdleClients = 10000;
-constexpr std::size_t kApiMemoryBound = 200u << 20;
+constexpr std::size_t kApiMemoryBound = resident_bound(200u << 20);
 
 TEST_F(ApiFixture, TenThousandIdleConnectionsStayBoundedAndAreClosedWhenIdle) {
   // The server's end of each connection is in this process, the client's in the child.

@@ -9,11 +9,15 @@
 #include "controller/routers/builtin/proxy/router_fixture.hpp"
 #include "support/fd_exhaustion.hpp"
 #include "support/held_connections.hpp"
+#include "support/sanitizers.hpp"
 
 namespace rollguard::testing {
 namespace {
 
 TEST(RouterFdExhaustion, OutOfDescriptorsTheAcceptLoopWaitsAndRecovers) {
+  if (kSanitizedBuild)
+    GTEST_SKIP() << "UBSan's vptr check probes memory through a pipe; with the descriptor table "
+                    "full it cannot, and reports valid objects as having an invalid vptr";
   RouterHarness h;
   ASSERT_EQ(exchange_once(h.router.port(), make_get()).status, 200);
   ExhaustedFdTable full(2);  // the two for HeldConnections' pipe

@@ -15,7 +15,7 @@ namespace rollguard::testing {
 namespace {
 
 constexpr int kRouterIdleClients = 10000;
-constexpr std::size_t kRouterMemoryBound = 200u << 20;
+constexpr std::size_t kRouterMemoryBound = resident_bound(200u << 20);
 
 TEST(RouterIdleConnections, TenThousandStayBoundedAndAreClosedWhenIdle) {
   RaisedFdLimit limit(kRouterIdleClients + 1000);
