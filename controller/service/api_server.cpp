@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <thread>
 
@@ -16,6 +17,10 @@ namespace rollguard {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+// After a failed accept (out of file descriptors, EMFILE/ENFILE; or out of memory), how long
+// before the next try. See Impl::accept_later.
+constexpr auto kAcceptRetry = 100ms;
+
 struct ApiServer::Impl {
   RolloutService& service;
   ApiOptions options;
@@ -25,6 +30,8 @@ struct ApiServer::Impl {
   net::io_context io;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::optional<tcp::acceptor> acceptor;
+  std::optional<net::steady_timer> accept_retry;  // on the acceptor's strand
+  bool accept_failing = false;                    // logged once per streak of failures
   std::vector<std::thread> threads;
   bool running = false;
   std::vector<ApiRoute> no_routes;
@@ -36,10 +43,29 @@ struct ApiServer::Impl {
                            [this](boost::system::error_code ec, tcp::socket socket) {
                              if (ec == net::error::operation_aborted || !acceptor->is_open())
                                return;
+                             if (ec && ec != net::error::connection_aborted)
+                               return accept_later(ec);
+                             accept_failing = false;
                              if (!ec && !core->stopping())
                                start_api_session(*core, std::move(socket), tls ? &*tls : nullptr);
                              accept();
                            });
+  }
+
+  // A failed accept leaves the connection in the listen queue, so the listening socket stays
+  // readable and an immediate retry fails at once again: at EMFILE that loop spins a core at
+  // 100% until a descriptor frees up. Waiting a little (as nginx does) costs the queued
+  // clients that delay and nothing else.
+  void accept_later(boost::system::error_code ec) {
+    if (!accept_failing)
+      log_line(LogLevel::Warn, "API cannot accept connections; retrying every 100 ms",
+               {{"error", ec.message()}});
+    accept_failing = true;
+    accept_retry->expires_after(kAcceptRetry);
+    accept_retry->async_wait([this](boost::system::error_code ec) {
+      if (ec || !acceptor->is_open()) return;
+      accept();
+    });
   }
 
   std::optional<std::string> load_tls() {
@@ -115,6 +141,7 @@ std::optional<std::string> ApiServer::start() {
            ec.message();
   }
   port_ = s.acceptor->local_endpoint().port();
+  s.accept_retry.emplace(s.acceptor->get_executor());
   s.core = std::make_unique<ApiCore>(s.service, s.options, std::move(tokens));
   if (!s.core->router().routes().empty() && s.options.tokens_file.empty())
     log_line(LogLevel::Warn, "no --tokens file: every local caller is an operator",
@@ -136,6 +163,7 @@ bool ApiServer::stop() {
   net::post(s.acceptor->get_executor(), [&s] {
     boost::system::error_code ignored;
     s.acceptor->close(ignored);
+    s.accept_retry->cancel();
   });
   const bool clean = s.core->stop_sessions(s.options.shutdown_grace);
   s.core->hub().close();

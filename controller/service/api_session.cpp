@@ -12,6 +12,7 @@
 
 #include "controller/service/api_error.hpp"
 #include "controller/service/api_json.hpp"
+#include "health/net/request_parsing.hpp"
 
 namespace rollguard {
 namespace {
@@ -21,7 +22,6 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kMaxQueuedFrames = 10000;  // a stream this far behind is dropped
 
 // A live event carries the rollout's status after it; one from the history does not.
@@ -78,7 +78,11 @@ class Session final : public ApiSessionBase, public std::enable_shared_from_this
     state_ = State::Idle;
     if (core_.stopping()) return close();
     if (buffer_.size() > 0) return read_header();
-    lowest().expires_after(core_.options().idle_timeout);
+    // The first request's headers are due within header_timeout of the accept (of the TLS
+    // handshake): a connection that never sends a byte is the cheapest slowloris, and under
+    // idle_timeout it would be held six times longer than one that trickles. Between requests
+    // on a kept-alive connection, idle_timeout.
+    lowest().expires_after(served_ ? core_.options().idle_timeout : core_.options().header_timeout);
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               if (ec || self->state_ == State::Closed) return self->close();
@@ -90,7 +94,8 @@ class Session final : public ApiSessionBase, public std::enable_shared_from_this
   void read_header() {
     state_ = State::Busy;
     parser_.emplace();
-    parser_->header_limit(kHeaderLimit);
+    parser_->header_limit(kApiHeaderLimit);
+    parser_->field_limit(kApiHeaderFieldLimit);
     parser_->body_limit(core_.options().body_limit);
     lowest().expires_after(core_.options().header_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
@@ -103,7 +108,10 @@ class Session final : public ApiSessionBase, public std::enable_shared_from_this
     started_ = SteadyClock::now();
     if (ec == http::error::body_limit) return reject(413, "PayloadTooLarge", body_limit_text());
     if (ec == http::error::header_limit)
-      return reject(431, "HeadersTooLarge", "the request headers are over 16 KiB");
+      return reject(431, "HeadersTooLarge",
+                    "the request headers are over the limit of " +
+                        std::to_string(kApiHeaderLimit / 1024) + " KiB or " +
+                        std::to_string(kApiHeaderFieldLimit) + " fields");
     if (ec == beast::error::timeout || ec == net::error::eof ||
         ec == net::error::connection_reset || ec == net::error::operation_aborted)
       return close();
@@ -139,6 +147,11 @@ class Session final : public ApiSessionBase, public std::enable_shared_from_this
 
   void on_request(beast::error_code ec) {
     if (ec == http::error::body_limit) return reject(413, "PayloadTooLarge", body_limit_text());
+    // Broken chunked framing is the client's mistake, not its departure: a 400 that says so,
+    // as for a malformed header, rather than a connection closed without a word.
+    if (is_malformed_message(ec))
+      return reject(400, "MalformedRequest",
+                    "the request body is not valid HTTP/1.1: " + ec.message());
     if (ec) return close();
     auto& request = parser_->get();
     method_ = std::string(request.method_string());
@@ -180,6 +193,7 @@ class Session final : public ApiSessionBase, public std::enable_shared_from_this
                           beast::error_code ec, std::size_t) {
                         self->core_.record(self->method_, self->handled_, response->result_int(),
                                            SteadyClock::now() - self->started_);
+                        self->served_ = true;
                         if (!ec && unread_body) return self->linger_close();
                         if (ec || !keep_alive) return self->close();
                         self->wait_request();
@@ -315,7 +329,8 @@ class Session final : public ApiSessionBase, public std::enable_shared_from_this
   std::uint64_t id_ = 0;
   State state_ = kTls ? State::Handshake : State::Idle;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<FieldLimitedRequestParser<http::string_body>> parser_;
+  bool served_ = false;  // a response went out: the connection is kept alive between requests
   std::string method_ = "UNKNOWN";
   unsigned version_ = 11;
   HandledRequest handled_;

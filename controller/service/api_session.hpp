@@ -1,8 +1,10 @@
 #pragma once
 // One client connection of the API server, plain TCP or TLS, on its own strand:
-//   (TLS handshake) -> wait for a request (idle timeout) -> read the headers (header timeout)
-//   -> check the body size (413 before reading it) -> read the body -> handle -> write
-//   -> next request or close.
+//   (TLS handshake) -> wait for a request (the first: header timeout from the accept; later
+//   ones: idle timeout) -> read the headers (header timeout; 431 over the header limits)
+//   -> check the body size (413 before reading it) -> read the body (400 for broken framing)
+//   -> handle -> write -> next request (pipelined ones wait in the buffer) or close.
+// Limits: controller/service/api_options.hpp; docs/service.md, "Limits of the HTTP edge".
 // A `?watch=true` request turns the connection into a Server-Sent Events stream: the history
 // first, then each new event, a comment line as heartbeat, until the client or server goes.
 #include <boost/asio/ip/tcp.hpp>

@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "controller/routers/builtin/proxy/router_core.hpp"
 #include "controller/routers/builtin/proxy/session.hpp"
@@ -13,6 +14,12 @@ namespace rollguard {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+
+namespace {
+// After a failed accept (the process is out of file descriptors, EMFILE/ENFILE; or out of
+// memory), how long before the next try. See Impl::accept_later.
+constexpr auto kAcceptRetry = 100ms;
+}  // namespace
 
 class BuiltinRouterServer::Impl {
  public:
@@ -37,6 +44,7 @@ class BuiltinRouterServer::Impl {
       return "listen on " + core.options().listen + ": " + ec.message();
     }
     port = acceptor->local_endpoint().port();
+    accept_retry.emplace(workers[0]->io());
     accept();
     for (auto& w : workers) w->run();
     running = true;
@@ -49,14 +57,26 @@ class BuiltinRouterServer::Impl {
                            [this, &target](boost::system::error_code ec, Socket socket) {
                              if (ec == net::error::operation_aborted || !acceptor->is_open())
                                return;
-                             if (!ec) {
-                               net::post(target.io(), [&target, s = std::move(socket)]() mutable {
-                                 if (target.core().draining()) return;
-                                 std::make_shared<Session>(target, std::move(s))->start();
-                               });
-                             }
+                             if (ec && ec != net::error::connection_aborted) return accept_later();
+                             if (ec) return accept();  // that client gave up; the next one
+                             net::post(target.io(), [&target, s = std::move(socket)]() mutable {
+                               if (target.core().draining()) return;
+                               std::make_shared<Session>(target, std::move(s))->start();
+                             });
                              accept();
                            });
+  }
+
+  // A failed accept leaves the connection in the listen queue, so the listening socket stays
+  // readable and an immediate retry fails at once again: at EMFILE that loop spins a core at
+  // 100% until a descriptor frees up. Waiting a little (as nginx does) costs the queued
+  // clients that delay and nothing else.
+  void accept_later() {
+    accept_retry->expires_after(kAcceptRetry);
+    accept_retry->async_wait([this](boost::system::error_code ec) {
+      if (ec || !acceptor->is_open()) return;
+      accept();
+    });
   }
 
   bool drain_and_stop(Duration grace) {
@@ -68,12 +88,14 @@ class BuiltinRouterServer::Impl {
     net::post(workers[0]->io(), [&] {
       boost::system::error_code ignored;
       acceptor->close(ignored);
+      accept_retry->cancel();
       closed.set_value();
     });
     closed.get_future().wait();
     for (auto& w : workers) net::post(w->io(), [&w] { w->close_idle_sessions(); });
     const bool clean = core.wait_idle(deadline);
     for (auto& w : workers) w->stop();
+    accept_retry.reset();
     acceptor.reset();
     workers.clear();
     return clean;
@@ -82,6 +104,7 @@ class BuiltinRouterServer::Impl {
   RouterCore core;
   std::vector<std::unique_ptr<Worker>> workers;
   std::optional<tcp::acceptor> acceptor;
+  std::optional<net::steady_timer> accept_retry;  // on workers[0], like the acceptor
   std::size_t next_worker = 0;
   bool running = false;
 };

@@ -55,6 +55,14 @@ void prepare_upstream_request(ProxyRequest& req, std::string_view client_ip) {
   req.prepare_payload();
 }
 
+void ensure_host(ProxyRequest& req, const boost::asio::ip::tcp::endpoint& backend) {
+  if (req.find(http::field::host) != req.end()) return;
+  const auto address = backend.address();
+  std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  host.append(":").append(std::to_string(backend.port()));
+  req.set(http::field::host, host);
+}
+
 void prepare_client_response(ProxyResponse& res, Role role, unsigned client_version,
                              bool keep_alive, bool head) {
   strip_hop_by_hop(res.base());

@@ -11,6 +11,7 @@ namespace net = boost::asio;
 
 void limit_client_request(RequestParser& parser, const RouterOptions& options) {
   parser.header_limit(kRouterHeaderLimit);
+  parser.field_limit(kRouterHeaderFieldLimit);
   parser.body_limit(options.bodyLimit);
 }
 
@@ -35,6 +36,9 @@ std::optional<Refusal> refusal_after_header_error(const boost::beast::error_code
 std::optional<Refusal> refusal_after_body_error(const boost::beast::error_code& ec) {
   if (ec == http::error::body_limit)
     return Refusal{http::status::payload_too_large, "request body too large"};
+  // A parse error in the body (bad chunked framing) is the client's mistake, not its
+  // departure: it gets a 400 like a malformed header, not a connection closed without a word.
+  if (is_malformed_message(ec)) return Refusal{http::status::bad_request, "malformed request body"};
   return std::nullopt;
 }
 

@@ -12,16 +12,21 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "controller/routers/builtin/proxy/router_options.hpp"
+#include "health/net/request_parsing.hpp"
 
 namespace rollguard {
 
-using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+using RequestParser = FieldLimitedRequestParser<boost::beast::http::string_body>;
 using ResponseParser = boost::beast::http::response_parser<boost::beast::http::string_body>;
 
 // Headers (request line or status line included) beyond this are refused, in both directions.
 inline constexpr std::size_t kRouterHeaderLimit = 16 * 1024;
+// Header fields of a client request (Host included) beyond this are refused like too many
+// bytes (health/net/request_parsing.hpp says why bytes alone are not enough).
+inline constexpr std::size_t kRouterHeaderFieldLimit = 100;
 
-// A fresh client request parser: headers up to kRouterHeaderLimit, the body up to bodyLimit.
+// A fresh client request parser: headers up to kRouterHeaderLimit bytes and
+// kRouterHeaderFieldLimit fields, the body up to bodyLimit.
 void limit_client_request(RequestParser& parser, const RouterOptions& options);
 
 // A fresh upstream response parser: headers up to kRouterHeaderLimit, the body up to
@@ -38,7 +43,8 @@ struct Refusal {
 // connection just closes).
 std::optional<Refusal> refusal_after_header_error(const boost::beast::error_code& ec);
 
-// After the body: 413 over bodyLimit; nullopt for anything else (the client broke off).
+// After the body: 413 over bodyLimit, 400 for broken framing (a bad chunk size, a chunk longer
+// than its size); nullopt when the client broke off or went quiet.
 std::optional<Refusal> refusal_after_body_error(const boost::beast::error_code& ec);
 
 // Whether the client waits for "100 Continue" before it sends the body.

@@ -15,6 +15,8 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// How long a refused client's remaining bytes are read and dropped before the close.
+constexpr Duration kLingerTime = 2s;
 
 }  // namespace
 
@@ -155,6 +157,7 @@ void Session::route() {
     return reply(std::move(res));
   }
   prepare_upstream_request(request_, client_ip_);
+  ensure_host(request_, choice_.target->endpoint);
   // One deadline covers connect, send and the whole response, however many steps it takes.
   upstream_deadline_ = started_ + options_.upstreamTimeout;
   upstream_timed_out_ = false;
@@ -259,13 +262,38 @@ void Session::reply(ProxyResponse response) {
 void Session::on_written(beast::error_code ec, bool keep_alive) {
   response_ = {};
   set_busy(false);
+  if (!ec && linger_) return linger();
   if (ec || !keep_alive) return close();
   wait_request();
+}
+
+// After the answer to a refused request (431, 413, 400) whose bytes were not all read: a close
+// with unread data makes the kernel send a reset, and a reset that arrives before the client
+// has read the answer destroys it (the client sees "connection reset" instead of the 431).
+// So: stop sending, read and drop what the client still sends until it closes or
+// kLingerTime has passed (an absolute deadline: a client that keeps sending is cut off),
+// then close.
+void Session::linger() {
+  idle_ = true;  // nothing more is owed to this client: a drain closes it at once
+  beast::error_code ignored;
+  client_.shutdown(tcp::socket::shutdown_send, ignored);
+  client_deadline(kLingerTime);
+  discard();
+}
+
+void Session::discard() {
+  buffer_.clear();
+  client_.async_read_some(buffer_.prepare(16 * 1024),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->close();
+                            self->discard();
+                          });
 }
 
 void Session::reject(http::status status, std::string_view reason) {
   // The rest of the request is unread, so the connection cannot carry another one.
   idle_ = false;
+  linger_ = true;
   set_busy(true);
   reply(router_response(status, parser_ ? parser_->get().version() : 11, false, reason));
 }

@@ -51,6 +51,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void reply(ProxyResponse response);
   void on_written(boost::beast::error_code ec, bool keep_alive);
   void reject(boost::beast::http::status status, std::string_view reason);
+  void linger();
+  void discard();
   void close();
   void client_deadline(Duration d) { client_deadline_ = std::chrono::steady_clock::now() + d; }
   void set_busy(bool busy);
@@ -68,6 +70,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool idle_ = true;  // between requests: a drain may close it at once
   bool busy_ = false;
   bool first_request_ = true;
+  bool linger_ = false;  // the request was refused unread: linger() after the answer
 
   std::optional<RequestParser> parser_;
   ProxyRequest request_;

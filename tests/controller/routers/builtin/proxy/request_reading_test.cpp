@@ -34,6 +34,13 @@ struct ReadCase {
   std::optional<http::status> refusal;  // nullopt: parses, or closes without an answer
 };
 
+// A GET with Host and `extra` more fields.
+std::string many_fields(std::size_t extra) {
+  std::string wire = "GET / HTTP/1.1\r\nHost: a\r\n";
+  for (std::size_t i = 0; i < extra; ++i) wire += "X-" + std::to_string(i) + ": v\r\n";
+  return wire + "\r\n";
+}
+
 class RequestReading : public ::testing::TestWithParam<ReadCase> {};
 
 TEST_P(RequestReading, RefusesWhatTheLimitsRefuse) {
@@ -57,6 +64,10 @@ INSTANTIATE_TEST_SUITE_P(
                       ReadCase{"DeclaredBodyOverTheLimit",
                                "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 65\r\n\r\n", 64,
                                http::status::payload_too_large},
+                      ReadCase{"FieldsOverTheLimit", many_fields(kRouterHeaderFieldLimit), 8 << 20,
+                               http::status::request_header_fields_too_large},
+                      ReadCase{"FieldsAtTheLimit", many_fields(kRouterHeaderFieldLimit - 1),
+                               8 << 20, std::nullopt},
                       ReadCase{"HeadersOverTheLimit",
                                "GET / HTTP/1.1\r\nX-Big: " + std::string(kRouterHeaderLimit, 'x') +
                                    "\r\n\r\n",
@@ -69,6 +80,20 @@ TEST(RequestReading, ClosesWithoutAnAnswerWhenTheClientGoes) {
   EXPECT_FALSE(refusal_after_body_error(http::error::partial_message));
   EXPECT_EQ(refusal_after_body_error(http::error::body_limit)->status,
             http::status::payload_too_large);
+}
+
+TEST(RequestReading, BrokenChunkedFramingIsABadRequest) {
+  for (const std::string size : {"zz", "-1", "10000000000000000"}) {
+    RequestParser parser;
+    limit_client_request(parser, RouterOptions{});
+    const auto ec =
+        put_all(parser, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + size +
+                            "\r\nabc\r\n0\r\n\r\n");
+    ASSERT_TRUE(ec) << size;
+    const auto refusal = refusal_after_body_error(ec);
+    ASSERT_TRUE(refusal) << size << ": " << ec.message();
+    EXPECT_EQ(refusal->status, http::status::bad_request) << size;
+  }
 }
 
 TEST(RequestReading, WaitsForContinueOnlyWhileTheBodyIsToCome) {
