@@ -20,6 +20,7 @@ namespace store_full {
 using testing::eventually;
 using ::testing::HasSubstr;
 using testing::in_phase;
+using testing::service_spec;
 using testing::TempDir;
 using testing::TmpfsMount;
 
