@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "controller/service/recorded_weights.hpp"
 #include "controller/service/service_fixture.hpp"
 #include "controller/store/sqlite_store.hpp"
 #include "support/tmpfs_mount.hpp"
@@ -20,42 +21,14 @@ namespace store_full {
 using testing::eventually;
 using ::testing::HasSubstr;
 using testing::in_phase;
+using testing::command_spec;
+using testing::contains;
+using testing::kHold;
+using testing::kTwoSteps;
+using testing::lines_of;
 using testing::service_spec;
 using testing::TempDir;
 using testing::TmpfsMount;
-
-// A command router that writes each weight it is given to `weights` and, for a weight of 20,
-// answers only once `gate` exists: the test decides when that split is confirmed.
-RolloutSpec command_spec(const std::string& name, const std::string& steps,
-                         const std::string& weights, const std::string& gate) {
-  const std::string script = "echo {{weight}} >> " + weights + "; if [ {{weight}} = 20 ]; then " +
-                             "while [ ! -e " + gate + " ]; do sleep 0.02; done; fi";
-  const std::string yaml = "apiVersion: rollguard.dev/v1\nkind: Rollout\nmetadata: {name: " + name +
-                           "}\nspec:\n"
-                           "  stable: {version: \"1.0.0\"}\n"
-                           "  canary: {version: \"2.0.0\"}\n"
-                           "  target: {static: {stable: [\"127.0.0.1:9\"], canary: "
-                           "[\"127.0.0.1:9\"]}}\n"
-                           "  traffic: {command: {setWeight: [\"sh\", \"-c\", \"" +
-                           script +
-                           "\"]}}\n"
-                           "  strategy: {canary: {steps: " +
-                           steps + "}}\n  rollback: {progressDeadline: 10m, keepPreviousFor: 0s}\n";
-  Parsed<RolloutSpec> parsed = parse_rollout_text(yaml, Format::Yaml, name + ".yaml");
-  for (const Diagnostic& d : parsed.diagnostics) ADD_FAILURE() << d.to_string();
-  return parsed.value.value_or(RolloutSpec{});
-}
-
-std::vector<std::string> lines_of(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-bool contains(const std::vector<std::string>& lines, const std::string& line) {
-  return std::find(lines.begin(), lines.end(), line) != lines.end();
-}
 
 std::unique_ptr<LocalRolloutService> open_on(const TmpfsMount& disk) {
   ServiceOptions options;
@@ -83,8 +56,6 @@ std::vector<StoredEvent> stored_events(const TmpfsMount& disk, const std::string
   return std::get<std::vector<StoredEvent>>(events);
 }
 
-const std::string kHold = "[{setWeight: 20}, {pause: {}}, {setWeight: 50}, {pause: {}}]";
-const std::string kTwoSteps = "[{setWeight: 20}, {setWeight: 60}, {pause: {}}]";
 
 TEST(StoreFull, NothingUnrecordedIsActedOnAndHeldTransitionsGoOnOnceThereIsRoom) {
   TempDir dir("store-full");
