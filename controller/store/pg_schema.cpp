@@ -61,6 +61,17 @@ CREATE TABLE measurements (
 CREATE INDEX measurements_by_time ON measurements (at);
 CREATE INDEX measurements_by_rollout ON measurements (rollout, revision);
 )sql",
+      // 2: per-rollout leases of replicas sharing the database (pg_leases.hpp). Expiry is the
+      // database's clock, the one clock every replica sees.
+      R"sql(
+CREATE TABLE leases (
+  rollout    TEXT PRIMARY KEY,
+  owner      TEXT NOT NULL,
+  epoch      BIGINT NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX leases_by_owner ON leases (owner);
+)sql",
   };
   return all;
 }

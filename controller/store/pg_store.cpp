@@ -18,10 +18,12 @@ constexpr std::int64_t kDatabaseLock = 7346022;
 }  // namespace
 
 std::variant<std::unique_ptr<PgStore>, StoreError> PgStore::open(const std::string& uri,
-                                                                 const std::string& holder) {
+                                                                 const std::string& holder,
+                                                                 std::optional<LeaseFence> fence) {
   auto connected = pg::Connection::open(uri);
   if (auto* why = std::get_if<std::string>(&connected)) return store_error("postgresql", *why);
-  std::unique_ptr<PgStore> store(new PgStore(std::get<pg::Connection>(std::move(connected)), holder));
+  std::unique_ptr<PgStore> store(
+      new PgStore(std::get<pg::Connection>(std::move(connected)), holder, std::move(fence)));
   if (std::string e = store->take_database(); !e.empty()) return StoreError{e};
   if (std::string e = pg::migrate(store->db_); !e.empty()) return store_error("postgresql", e);
   return store;
@@ -32,6 +34,7 @@ std::string PgStore::take_database() {
   if (Result r = db_.exec("SELECT set_config('application_name', $1, false)", {param(holder_)});
       !r.error().empty())
     return "postgresql: " + r.error();
+  if (fence_) return {};  // replicas share the database; each write is fenced instead
   Result r = db_.exec("SELECT pg_try_advisory_lock($1)", {param(kDatabaseLock)});
   if (!r.error().empty()) return "postgresql: " + r.error();
   if (r.boolean(0, 0)) return {};
@@ -50,6 +53,21 @@ std::string PgStore::ready() {
   // A new session holds no lock: take the database again before anything is written.
   if (std::string e = db_.reconnect(); !e.empty()) return e;
   return take_database();
+}
+
+std::string PgStore::fenced(const std::string& rollout) {
+  if (!fence_) return {};
+  const std::optional<std::int64_t> epoch = fence_->epoch_of(rollout);
+  if (!epoch) return "this replica (" + fence_->owner + ") holds no lease of " + rollout;
+  Result r = db_.exec(
+      "SELECT 1 FROM leases WHERE rollout = $1 AND owner = $2 AND epoch = $3 AND "
+      "expires_at > now() FOR SHARE",
+      {param(rollout), param(fence_->owner), param(*epoch)});
+  if (!r.error().empty()) return r.error();
+  if (r.rows() == 0)
+    return "the lease of " + rollout + " at epoch " + std::to_string(*epoch) + " is no longer " +
+           fence_->owner + "'s: nothing was written";
+  return {};
 }
 
 StoreResult<Store::Loaded> PgStore::load() {
@@ -95,6 +113,7 @@ StoreResult<std::vector<StoredEvent>> PgStore::begin_revision(const RolloutRecor
   if (std::string e = ready(); !e.empty()) return store_error(what, e);
   pg::Transaction t(db_);
   if (!t.begin_error().empty()) return store_error(what, t.begin_error());
+  if (std::string e = fenced(record.name); !e.empty()) return store_error(what, e);
   std::string e =
       db_.exec("INSERT INTO rollouts (name, revision, spec, state, known_good, deleted, updated_at) "
                "VALUES ($1, $2, $3, $4, $5, FALSE, $6) ON CONFLICT (name) DO UPDATE SET "
@@ -143,10 +162,14 @@ std::string PgStore::insert_events(const std::string& name, int revision, const 
 StoreStatus PgStore::update_applied(const std::string& name, const RolloutSpec& applied) {
   std::lock_guard lock(mutex_);
   if (std::string e = ready(); !e.empty()) return store_error("update " + name, e);
+  pg::Transaction t(db_);
+  if (!t.begin_error().empty()) return store_error("update " + name, t.begin_error());
+  if (std::string e = fenced(name); !e.empty()) return store_error("update " + name, e);
   Result r = db_.exec("UPDATE rollouts SET spec = $1 WHERE name = $2",
                       {param(spec_text(applied)), param(name)});
   if (!r.error().empty()) return store_error("update " + name, r.error());
   if (r.affected() == 0) return store_error("update " + name, "no such rollout");
+  if (std::string e = t.commit(); !e.empty()) return store_error("update " + name, e);
   return std::nullopt;
 }
 
@@ -160,7 +183,8 @@ StoreResult<std::vector<StoredEvent>> PgStore::append(const std::string& name, i
   if (!t.begin_error().empty()) return store_error("append to " + name, t.begin_error());
   std::vector<StoredEvent> stored;
   TimePoint updated = state.startedAt;
-  std::string e = insert_events(name, revision, events, stored, updated);
+  std::string e = fenced(name);
+  if (e.empty()) e = insert_events(name, revision, events, stored, updated);
   if (e.empty()) {
     pg::Param deleted = removed ? param(std::string(*removed ? "true" : "false")) : pg::Param{};
     Result r = db_.exec(
@@ -210,6 +234,8 @@ StoreStatus PgStore::add_measurements(const std::vector<MeasurementRecord>& meas
   pg::Transaction t(db_);
   if (!t.begin_error().empty()) return store_error("measurements", t.begin_error());
   for (const MeasurementRecord& m : measurements) {
+    // A replica that lost a rollout's lease keeps nothing more of it, measurements included.
+    if (!fenced(m.rollout).empty()) continue;
     Result r = db_.exec(
         "INSERT INTO measurements (rollout, revision, analysis, metric, value, phase, at) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7)",

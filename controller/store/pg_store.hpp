@@ -11,6 +11,7 @@
 // Thread-safe: one connection behind a mutex; every call is one transaction. A connection the
 // server dropped (a restart, a network cut) is re-established by the next call; calls made
 // while the database is down fail with its error.
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -19,12 +20,22 @@
 
 namespace rollguard {
 
+// How a replica's writes are fenced (pg_leases.hpp): each write for a rollout commits only
+// while the lease row still names `owner` at the epoch `epoch_of` gives for it, and the row
+// is share-locked until the commit, so a takeover comes wholly before the write (which then
+// fails) or after it.
+struct LeaseFence {
+  std::string owner;
+  std::function<std::optional<std::int64_t>(const std::string& rollout)> epoch_of;
+};
+
 class PgStore final : public Store {
  public:
   // Connects to `uri`, migrates the schema and takes the database; the store, or why not.
   // `holder` names this server in the refusal another one gets (e.g. "pid 42 on host").
-  static std::variant<std::unique_ptr<PgStore>, StoreError> open(const std::string& uri,
-                                                                 const std::string& holder);
+  // With a `fence`, replicas share the database: no database lock, every write fenced.
+  static std::variant<std::unique_ptr<PgStore>, StoreError> open(
+      const std::string& uri, const std::string& holder, std::optional<LeaseFence> fence = {});
 
   StoreResult<Loaded> load() override;
   StoreResult<std::vector<StoredEvent>> begin_revision(const RolloutRecord& record,
@@ -41,7 +52,10 @@ class PgStore final : public Store {
   StoreResult<std::int64_t> prune_measurements(TimePoint before) override;
 
  private:
-  PgStore(pg::Connection db, std::string holder) : db_(std::move(db)), holder_(std::move(holder)) {}
+  PgStore(pg::Connection db, std::string holder, std::optional<LeaseFence> fence)
+      : db_(std::move(db)), holder_(std::move(holder)), fence_(std::move(fence)) {}
+  // Inside a transaction: empty while this replica may write for `rollout`, else why not.
+  std::string fenced(const std::string& rollout);
   // The connection, usable and holding the database; empty, or why not.
   std::string ready();
   std::string take_database();
@@ -52,6 +66,7 @@ class PgStore final : public Store {
   std::mutex mutex_;
   pg::Connection db_;
   std::string holder_;
+  std::optional<LeaseFence> fence_;
 };
 
 }  // namespace rollguard

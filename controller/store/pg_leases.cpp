@@ -1,0 +1,88 @@
+#include "controller/store/pg_leases.hpp"
+
+#include "controller/store/pg_schema.hpp"
+
+namespace rollguard {
+namespace {
+
+using pg::param;
+using pg::Result;
+
+pg::Param millis(std::chrono::milliseconds d) {
+  return param(static_cast<std::int64_t>(d.count()));
+}
+
+}  // namespace
+
+std::variant<std::unique_ptr<PgLeases>, StoreError> PgLeases::open(const std::string& uri,
+                                                                   std::string owner) {
+  auto connected = pg::Connection::open(uri);
+  if (auto* why = std::get_if<std::string>(&connected)) return store_error("postgresql", *why);
+  std::unique_ptr<PgLeases> leases(
+      new PgLeases(std::get<pg::Connection>(std::move(connected)), std::move(owner)));
+  if (std::string e = pg::migrate(leases->db_); !e.empty()) return store_error("postgresql", e);
+  return leases;
+}
+
+std::string PgLeases::ready() {
+  return db_.usable() ? std::string() : db_.reconnect();
+}
+
+StoreResult<std::optional<std::int64_t>> PgLeases::acquire(const std::string& rollout,
+                                                           std::chrono::milliseconds ttl) {
+  std::lock_guard lock(mutex_);
+  if (std::string e = ready(); !e.empty()) return store_error("lease of " + rollout, e);
+  // One statement, so two replicas racing for a rollout are ordered by the row lock: the
+  // second sees the first's live lease and gets no row back.
+  Result r = db_.exec(
+      "INSERT INTO leases AS l (rollout, owner, epoch, expires_at) "
+      "VALUES ($1, $2, 1, now() + $3 * interval '1 millisecond') "
+      "ON CONFLICT (rollout) DO UPDATE SET owner = EXCLUDED.owner, "
+      "epoch = CASE WHEN l.owner = EXCLUDED.owner AND l.expires_at > now() THEN l.epoch "
+      "ELSE l.epoch + 1 END, expires_at = EXCLUDED.expires_at "
+      "WHERE l.owner = EXCLUDED.owner OR l.expires_at <= now() RETURNING epoch",
+      {param(rollout), param(owner_), millis(ttl)});
+  if (!r.error().empty()) return store_error("lease of " + rollout, r.error());
+  if (r.rows() == 0) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>{r.integer(0, 0)};
+}
+
+StoreResult<std::map<std::string, std::int64_t>> PgLeases::renew(std::chrono::milliseconds ttl) {
+  std::lock_guard lock(mutex_);
+  if (std::string e = ready(); !e.empty()) return store_error("renewing leases", e);
+  Result r = db_.exec(
+      "UPDATE leases SET expires_at = now() + $2 * interval '1 millisecond' "
+      "WHERE owner = $1 AND expires_at > now() RETURNING rollout, epoch",
+      {param(owner_), millis(ttl)});
+  if (!r.error().empty()) return store_error("renewing leases", r.error());
+  std::map<std::string, std::int64_t> held;
+  for (int i = 0; i < r.rows(); ++i) held[r.text(i, 0)] = r.integer(i, 1);
+  return held;
+}
+
+StoreStatus PgLeases::release(const std::string& rollout) {
+  std::lock_guard lock(mutex_);
+  if (std::string e = ready(); !e.empty()) return store_error("releasing " + rollout, e);
+  Result r = db_.exec(
+      "UPDATE leases SET expires_at = now() WHERE rollout = $1 AND owner = $2 AND "
+      "expires_at > now()",
+      {param(rollout), param(owner_)});
+  if (!r.error().empty()) return store_error("releasing " + rollout, r.error());
+  return std::nullopt;
+}
+
+StoreResult<std::vector<LeaseRow>> PgLeases::all() {
+  std::lock_guard lock(mutex_);
+  if (std::string e = ready(); !e.empty()) return store_error("leases", e);
+  Result r = db_.exec(
+      "SELECT rollout, owner, epoch, "
+      "floor(extract(epoch FROM expires_at - now()) * 1000)::bigint FROM leases ORDER BY rollout");
+  if (!r.error().empty()) return store_error("leases", r.error());
+  std::vector<LeaseRow> rows;
+  for (int i = 0; i < r.rows(); ++i)
+    rows.push_back(LeaseRow{r.text(i, 0), r.text(i, 1), r.integer(i, 2),
+                            std::chrono::milliseconds(r.integer(i, 3))});
+  return rows;
+}
+
+}  // namespace rollguard

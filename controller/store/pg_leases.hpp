@@ -1,0 +1,60 @@
+#pragma once
+// Per-rollout leases for replicas sharing one PostgreSQL database (docs/ha.md). A lease row
+// names its owner, an epoch and an expiry on the database's clock. Acquiring a rollout whose
+// lease has expired (or never existed) makes the caller its owner at the next epoch; the
+// owner renews all its leases in one statement; a lease not renewed in time is lost, and the
+// next owner's epoch is higher. Writes that follow an action are fenced by the epoch
+// (PgStore's fence), so a replica that lost its lease — paused, partitioned — can neither act
+// on nor write for that rollout again.
+//
+// Thread-safe; its own connection, so renewals never queue behind the store's writes.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "controller/store/pg_connection.hpp"
+#include "controller/store/store.hpp"
+
+namespace rollguard {
+
+struct LeaseRow {
+  std::string rollout;
+  std::string owner;
+  std::int64_t epoch = 0;
+  std::chrono::milliseconds expires_in{0};  // negative once expired
+  bool operator==(const LeaseRow&) const = default;
+};
+
+class PgLeases {
+ public:
+  // `owner`: this replica's id, unique per process start.
+  static std::variant<std::unique_ptr<PgLeases>, StoreError> open(const std::string& uri,
+                                                                  std::string owner);
+
+  // The epoch of `rollout`'s lease if this replica holds it now (newly, or already), for
+  // `ttl` from now; nullopt while another replica's lease is live.
+  StoreResult<std::optional<std::int64_t>> acquire(const std::string& rollout,
+                                                   std::chrono::milliseconds ttl);
+  // Extends every live lease of this replica by `ttl`; the ones it still holds, by epoch.
+  // A lease missing from the answer is lost: its rollout must not be acted on again.
+  StoreResult<std::map<std::string, std::int64_t>> renew(std::chrono::milliseconds ttl);
+  // Gives `rollout` up at once (a graceful stop, a hand-over); the next owner bumps the epoch.
+  StoreStatus release(const std::string& rollout);
+  // Every lease row, live or not, by rollout.
+  StoreResult<std::vector<LeaseRow>> all();
+
+  const std::string& owner() const { return owner_; }
+
+ private:
+  PgLeases(pg::Connection db, std::string owner) : db_(std::move(db)), owner_(std::move(owner)) {}
+  std::string ready();
+
+  std::mutex mutex_;
+  pg::Connection db_;
+  std::string owner_;
+};
+
+}  // namespace rollguard
