@@ -80,6 +80,7 @@ struct ApplyFlags : ClientFlags {
   std::string file;
   bool wait = false;
   std::string timeout;
+  bool success_on_pause = false;
 };
 
 int apply(const ApplyFlags& flags) {
@@ -103,8 +104,8 @@ int apply(const ApplyFlags& flags) {
                                       json ? "application/json" : "application/yaml");
     if (r.status != 200 && r.status != 201) return view.refused(r, flags.file);
     const int revision = view.applied(r);
-    if (!flags.wait) return kSucceeded;
-    return follow(client, view, name, revision, timeout);
+    if (!flags.wait && !flags.success_on_pause) return kSucceeded;
+    return follow(client, view, name, revision, timeout, flags.success_on_pause);
   });
 }
 
@@ -113,6 +114,7 @@ struct NameFlags : ClientFlags {
   bool watch = false;
   bool full = false;
   std::string timeout;
+  bool success_on_pause = false;
 };
 
 int get(const NameFlags& flags) {
@@ -132,11 +134,11 @@ int status(const NameFlags& flags) {
   return guarded(flags, [&](ApiClient& client, ClientView& view) -> int {
     ClientResponse r = client.request("GET", "/v1/rollouts/" + flags.name);
     if (r.status != 200) return view.refused(r, {});
-    if (!flags.watch) {
+    if (!flags.watch && !flags.success_on_pause) {
       view.status(r);
       return kSucceeded;
     }
-    return follow(client, view, flags.name, view.revision_of(r), timeout);
+    return follow(client, view, flags.name, view.revision_of(r), timeout, flags.success_on_pause);
   });
 }
 
@@ -178,6 +180,9 @@ void add_client_commands(CLI::App& app, int& exit_code) {
   cmd->add_option("FILE", apply_flags->file, "Rollout manifest (YAML or JSON)")->required();
   cmd->add_flag("--wait", apply_flags->wait, "Follow the rollout to its end; exit like run");
   cmd->add_option("--timeout", apply_flags->timeout, "Stop waiting after this long: exit 3");
+  cmd->add_flag("--success-on-pause", apply_flags->success_on_pause,
+                "With --wait: also stop at a pause step, exit 0; the rollout stays paused on the "
+                "server until `rollguard promote`");
   add_client_flags(cmd, *apply_flags);
   cmd->callback([apply_flags, &exit_code] { exit_code = apply(*apply_flags); });
 
@@ -189,6 +194,8 @@ void add_client_commands(CLI::App& app, int& exit_code) {
   cmd = name_command(app, "status", "Show a rollout's status", status_flags);
   cmd->add_flag("--watch", status_flags->watch, "Follow it to its end; exit like run");
   cmd->add_option("--timeout", status_flags->timeout, "Stop watching after this long: exit 3");
+  cmd->add_flag("--success-on-pause", status_flags->success_on_pause,
+                "With --watch: also stop at a pause step, exit 0 (the rollout stays paused)");
   cmd->callback([status_flags, &exit_code] { exit_code = status(*status_flags); });
 
   auto history_flags = std::make_shared<NameFlags>();
@@ -197,9 +204,13 @@ void add_client_commands(CLI::App& app, int& exit_code) {
 
   for (const char* verb : {"promote", "abort", "pause", "resume", "retry", "undo", "delete"}) {
     auto flags = std::make_shared<NameFlags>();
-    const std::string help = std::string(verb) == "delete"
-                                 ? "Stop managing a rollout (traffic stays on the known-good)"
-                                 : std::string("Operator action: ") + verb;
+    const std::string help =
+        std::string(verb) == "delete"
+            ? "Stop managing a rollout: an active change is rolled back first, then the "
+              "instances rollguard started (process target) and its built-in router are "
+              "stopped; static or command targets and external routers are left serving the "
+              "known-good version. The history stays."
+            : std::string("Operator action: ") + verb;
     cmd = name_command(app, verb, help, flags);
     if (std::string(verb) == "promote")
       cmd->add_flag("--full", flags->full, "Skip the remaining steps: straight to 100%");

@@ -135,13 +135,15 @@ void ClientView::acted(const std::string& verb, const std::string& name, const C
   const json s = parse_or_null(r.body);
   if (json_)
     out_ << s.dump() << std::endl;
+  else if (verb == "delete")  // the message says what the removal stops and what it leaves
+    out_ << name << ": " << s.value("message", "") << std::endl;
   else
     out_ << name << ": " << verb << " accepted; " << s.value("phase", "") << ": "
          << s.value("message", "") << std::endl;
 }
 
 int follow(ApiClient& client, ClientView& view, const std::string& name, int revision,
-           std::optional<Duration> timeout) {
+           std::optional<Duration> timeout, bool success_on_pause) {
   const auto started = std::chrono::steady_clock::now();
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (timeout) deadline = started + *timeout;
@@ -170,8 +172,13 @@ int follow(ApiClient& client, ClientView& view, const std::string& name, int rev
     view.summary(name, state, exit_code_for(state.phase));
     return exit_code_for(state.phase);
   }
+  if (success_on_pause && reached_step_pause(state)) {
+    view.summary(name, state, kSucceeded);
+    return kSucceeded;
+  }
 
   std::optional<Phase> ended;
+  bool paused = false;
   ClientResponse refused;
   const auto end = client.stream(
       base + "/events?watch=true&after=" + std::to_string(last),
@@ -187,13 +194,16 @@ int follow(ApiClient& client, ClientView& view, const std::string& name, int rev
           ended = e->event.phase;
           return false;
         }
-        return true;
+        paused = success_on_pause && reached_step_pause(state);
+        return !paused;
       },
       deadline, &refused);
   if (refused.status != 0) return view.refused(refused, {});
   current_state(state);
   int code = kFailed;  // the stream ended without an end: the controller went away
-  if (ended)
+  if (paused)
+    code = kSucceeded;
+  else if (ended)
     code = exit_code_for(*ended);
   else if (end == ApiClient::StreamEnd::TimedOut)
     code = kTimedOut;

@@ -16,6 +16,9 @@ std::optional<Enum> parse_enum(const std::array<Enum, N>& values, std::string_vi
 
 constexpr std::array kVerdicts{Verdict::Successful, Verdict::Inconclusive, Verdict::Error,
                                Verdict::Failed};
+constexpr std::array kPauseReasons{PauseReason::None,     PauseReason::Step,
+                                   PauseReason::Operator, PauseReason::Inconclusive,
+                                   PauseReason::Failure,  PauseReason::Error};
 constexpr std::array kEventKinds{EventKind::PhaseChanged, EventKind::StepStarted,
                                  EventKind::AnalysisCompleted, EventKind::ActionApplied,
                                  EventKind::Note};
@@ -79,6 +82,7 @@ std::optional<RolloutState> state_from_json(const json& j) {
   if (!phase) return std::nullopt;
   RolloutState s;
   s.phase = *phase;
+  s.pause = parse_enum(kPauseReasons, j.value("pauseReason", "")).value_or(PauseReason::None);
   s.message = j.value("message", "");
   s.step = j.value("step", std::size_t{0});
   s.knownGood = j.value("knownGood", "");

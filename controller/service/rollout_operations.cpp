@@ -5,6 +5,7 @@
 
 #include "controller/machine/rollout_machine.hpp"
 #include "controller/service/managed_rollout.hpp"
+#include "controller/service/removal_note.hpp"
 
 namespace rollguard {
 namespace {
@@ -178,18 +179,19 @@ ActionResult LocalRolloutService::remove(const std::string& name, const std::str
   on_strand(*m, [&] {
     m->removing = true;
     RolloutState state = result.status.state;
+    bool rolled_back = false;
     if (m->runtime && m->runtime->running()) {
       Reconciler& r = m->runtime->reconciler();
       // An active change is aborted first: traffic goes back to the known-good version.
-      if (!is_terminal(r.state().phase)) r.command(OperatorCommand{Action::Abort, false, actor});
+      rolled_back = !is_terminal(r.state().phase);
+      if (rolled_back) r.command(OperatorCommand{Action::Abort, false, actor});
       state = r.state();
     }
     const std::size_t step = state.phase == Phase::Pending ? 0 : state.step + 1;
-    record(*m,
-           {Event{clock_.now(), EventKind::Note, state.phase, step,
-                  "removed: no longer managed; " + state.knownGood + " keeps the traffic", actor}},
-           state, true);
+    const std::string note = removal_note(m->spec, state.knownGood, rolled_back);
+    record(*m, {Event{clock_.now(), EventKind::Note, state.phase, step, note, actor}}, state, true);
     result.status.state = state;
+    result.status.state.message = note;  // the answer says what the removal does
   });
   {
     std::lock_guard lock(mutex_);

@@ -114,6 +114,30 @@ INSTANTIATE_TEST_SUITE_P(Ends, ClientWaitTest,
                                            ExitCase{"Failed", Phase::Failed, 4}),
                          [](const auto& info) { return info.param.name; });
 
+// A pipeline hands over to a person at a pause step: the client exits 0 there and the
+// rollout stays paused on the server; a pause for a failed analysis is no success.
+TEST_F(ClientTest, ApplyWaitSuccessOnPauseEndsAtAPauseStepOnly) {
+  ChildProcess child;
+  launch(child, {"apply", manifest_file("checkout"), "--wait", "--success-on-pause", "-o", "json"});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (events_requests() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  ASSERT_GE(events_requests(), 2);
+  service_.move_to("checkout", Phase::Paused, "errors over 2%", PauseReason::Failure);
+  service_.move_to("checkout", Phase::Progressing, "resumed");
+  service_.move_to("checkout", Phase::Paused, "step 2/3: pause: waiting for promote",
+                   PauseReason::Step);
+  const CliRun run = finish(child);
+  EXPECT_EQ(run.exit_code, 0);
+  ASSERT_FALSE(run.lines.empty());
+  const auto summary = nlohmann::json::parse(run.lines.back());
+  EXPECT_EQ(summary["phase"], "Paused");
+  EXPECT_EQ(summary["exitCode"], 0);
+  EXPECT_EQ(service_.get("checkout")->state.phase, Phase::Paused);
+  // Watching a rollout already held at its pause step ends at once.
+  EXPECT_EQ(cli({"status", "checkout", "--watch", "--success-on-pause"}).exit_code, 0);
+}
+
 TEST_F(ClientTest, StatusWatchTimesOutWithExit3) {
   service_.apply(*parse_rollout_text(manifest_yaml("checkout"), Format::Yaml).value, "otto");
   const CliRun run = cli({"status", "checkout", "--watch", "--timeout", "300ms"});
