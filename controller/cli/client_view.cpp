@@ -8,6 +8,8 @@
 
 #include "controller/cli/commands.hpp"
 #include "controller/service/api_json.hpp"
+#include "manifests/rollout_parser.hpp"
+#include "strategies/planner.hpp"
 
 namespace rollguard::cli {
 namespace {
@@ -100,7 +102,7 @@ void ClientView::status(const ClientResponse& r) {
   }
   out_ << "Name:        " << s.value("name", "") << " (revision " << s.value("revision", 0) << ")\n"
        << "Phase:       " << s.value("phase", "");
-  if (s.value("pauseReason", "None") != "None") out_ << " (" << s.value("pauseReason", "") << ")";
+  if (const std::string why = s.value("pauseReason", ""); !why.empty()) out_ << " (" << why << ")";
   out_ << "\nStep:        " << s.value("step", 0) << "/" << s.value("steps", 0) << "\n"
        << "Canary:      " << s.value("canaryVersion", "") << "\n"
        << "Stable:      " << s.value("stableVersion", "") << "\n"
@@ -110,9 +112,22 @@ void ClientView::status(const ClientResponse& r) {
   const json analyses = s.value("analyses", json::array());
   if (!analyses.empty()) {
     out_ << "Analyses:\n";
-    for (const json& a : analyses)
-      out_ << "  " << std::left << std::setw(32) << a.value("id", "") << a.value("verdict", "")
-           << "\n";
+    // Named by their templates and step, from the manifest the status carries; an id the
+    // manifest does not explain is shown as it is.
+    std::optional<Planner> planner;
+    if (s.contains("spec"))
+      if (Parsed<RolloutSpec> spec = parse_rollout_text(s["spec"].dump(), Format::Json); spec.ok())
+        planner.emplace(*spec.value);
+    for (const json& a : analyses) {
+      const std::string id = a.value("id", "");
+      std::optional<AnalysisLabel> label;
+      if (planner) label = planner->label_of(id);
+      std::string names;
+      for (const std::string& t : label ? label->templates : std::vector<std::string>{})
+        names += (names.empty() ? "" : ", ") + t;
+      out_ << "  " << std::left << std::setw(24) << (label ? names : id) << " " << std::setw(20)
+           << (label ? label->where : "") << " " << a.value("verdict", "") << "\n";
+    }
   }
   out_.flush();
 }

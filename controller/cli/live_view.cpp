@@ -36,7 +36,8 @@ std::string progress_bar(std::size_t done, std::size_t total, std::size_t width)
   std::string bar = "[";
   const std::size_t filled = total == 0 ? 0 : done * width / total;
   for (std::size_t i = 0; i < width; ++i) bar += i < filled ? "█" : "░";
-  return bar + "] " + std::to_string(done) + "/" + std::to_string(total);
+  // Steps done, not the current step's number (the header's "step 4/6" is that one).
+  return bar + "] " + std::to_string(done) + "/" + std::to_string(total) + " done";
 }
 
 std::string value_of(const std::optional<Measurement>& m) {

@@ -35,7 +35,7 @@ ViewSnapshot canary_at_step_three() {
 TEST(LiveView, FrameShowsStepProgressWeightsAnalysesAndRecentEvents) {
   EXPECT_THAT(render_frame(canary_at_step_three(), 200),
               ElementsAre("checkout  Progressing  step 4/6: analysis errors  01:15",
-                          "[███████████████░░░░░░░░░░░░░░░] 3/6",
+                          "[███████████████░░░░░░░░░░░░░░░] 3/6 done",
                           "traffic   1.4.2 60%   1.5.0 20%   baseline 1.4.2 20%", "analyses",
                           "  errors           #2    0.004      Successful  error_rate 0.004 < 0.02",
                           "  latency          #0    -          waiting     ", "recent",
@@ -69,7 +69,7 @@ TEST(LiveView, SummaryWrapsTheReasonInsteadOfCuttingIt) {
 TEST(LiveView, SucceededFillsTheBar) {
   ViewSnapshot s = canary_at_step_three();
   s.state.phase = Phase::Succeeded;
-  EXPECT_EQ(render_frame(s, 200)[1], "[██████████████████████████████] 6/6");
+  EXPECT_EQ(render_frame(s, 200)[1], "[██████████████████████████████] 6/6 done");
 }
 
 }  // namespace

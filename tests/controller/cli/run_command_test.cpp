@@ -121,7 +121,10 @@ TEST_F(RunCommand, CtrlCRestoresTheKnownGoodThenExitsRolledBackWithNothingLeft) 
   const auto summary = nlohmann::json::parse(lines.back());
   EXPECT_EQ(summary.at("summary"), true);
   EXPECT_EQ(summary.at("exitCode"), 1);
-  EXPECT_EQ(summary.at("traffic"), "stable 100% canary 0%");
+  // The API's shape (docs/api.md, "Status"), not a sentence.
+  const nlohmann::json restored{{"stable", 100.0}, {"canary", 0.0}, {"baseline", 0.0}};
+  EXPECT_EQ(summary.at("traffic"), restored);
+  EXPECT_EQ(rolled_back.at("traffic"), restored);
   bool abort_by_ctrl_c = false;
   for (const std::string& line : lines) {
     const auto event = nlohmann::json::parse(line);
@@ -197,7 +200,7 @@ TEST_F(RunCommand, TerminalGetsTheLiveViewAndASummary) {
   EXPECT_THAT(screen, HasSubstr("\x1b[2K"));  // lines redrawn in place
   EXPECT_THAT(screen, HasSubstr("piped  Progressing  step 2/3: pause 10m"));
   EXPECT_THAT(screen, HasSubstr("traffic   1.0.0 50%   2.0.0 50%"));
-  EXPECT_THAT(screen, HasSubstr("] 1/3"));
+  EXPECT_THAT(screen, HasSubstr("] 1/3 done"));
   EXPECT_THAT(screen, HasSubstr("piped: RolledBack after 00:0"));
   EXPECT_THAT(screen, HasSubstr("reason:     aborted by timeout; 1.0.0 serves 100% (verified)"));
   EXPECT_EQ(instances_alive(), 0);
