@@ -53,6 +53,38 @@ std::string pad(std::string text, std::size_t width) {
   return text;
 }
 
+constexpr std::size_t kSummaryIndent = 12;  // the width of "reason:     "
+
+// Appends `line` cut into lines of at most `width` columns (UTF-8 code points), broken at the
+// last space that fits; continuations start with `indent` spaces. Only a word longer than a
+// whole line is cut inside.
+void wrap_words(std::string line, std::size_t width, std::size_t indent,
+                std::vector<std::string>& out) {
+  if (width <= indent + 1) indent = 0;
+  while (true) {
+    const std::size_t text = line.find_first_not_of(' ');  // spaces before it are indentation
+    std::size_t columns = 0, cut = std::string::npos, space = std::string::npos;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      if ((static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) continue;
+      if (line[i] == ' ' && text < i) space = i;  // line[0, i) fits: columns <= width
+      if (++columns > width) {
+        cut = i;
+        break;
+      }
+    }
+    if (cut == std::string::npos) break;  // it fits
+    // Else the word is longer than the line: cut it.
+    const std::size_t end = space != std::string::npos ? space : cut;
+    std::string head = line.substr(0, end);
+    head.erase(head.find_last_not_of(' ') + 1);
+    out.push_back(head);
+    const std::size_t rest = line.find_first_not_of(' ', end);
+    if (rest == std::string::npos) return;
+    line = std::string(indent, ' ') + line.substr(rest);
+  }
+  out.push_back(line);
+}
+
 }  // namespace
 
 std::vector<std::string> render_frame(const ViewSnapshot& s, std::size_t width) {
@@ -95,11 +127,10 @@ std::vector<std::string> render_summary(const ViewSnapshot& s, int exit_code, st
           format_weight(st.applied.stable) + "%, " + st.canaryVersion + " " +
           format_weight(st.applied.canary) + "%",
   };
-  // The reason is the one line a person must read whole: it wraps instead of being cut.
+  // The reason is the one line a person must read whole: it wraps instead of being cut,
+  // between words, continued under the text after "reason:     ".
   std::vector<std::string> out;
-  for (const std::string& line : lines) {
-    for (std::size_t at = 0; at < line.size(); at += width) out.push_back(line.substr(at, width));
-  }
+  for (const std::string& line : lines) wrap_words(line, width, kSummaryIndent, out);
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "controller/cli/command_requirements.hpp"
 #include "controller/cli/commands.hpp"
 #include "controller/cli/event_printer.hpp"
 #include "controller/cli/live_view.hpp"
@@ -48,9 +49,8 @@ int run(const RunOptions& options) {
     return kUsage;
   }
   const RolloutSpec& spec = *parsed.value;
-  if (!spec.stable) {
-    std::cerr << options.file << ": spec.stable.version is required for `rollguard run` (it "
-              << "keeps no store to remember the known-good version; use `serve` for that)\n";
+  if (auto refusal = run_refusal(spec)) {
+    std::cerr << options.file << ": " << *refusal << "\n";
     return kUsage;
   }
   std::optional<Duration> timeout;

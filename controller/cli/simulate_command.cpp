@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include "controller/cli/command_requirements.hpp"
 #include "controller/cli/commands.hpp"
 #include "controller/simulation/report.hpp"
 #include "manifests/scenario_parser.hpp"
@@ -27,10 +28,8 @@ int simulate(const SimulateOptions& options) {
     return kUsage;
   }
   const ScenarioSpec& scenario = *parsed.value;
-  if (!scenario.rollout.stable) {
-    std::cerr << options.file
-              << ": the rollout must name spec.stable.version (the version the simulated "
-                 "rollout starts from)\n";
+  if (auto refusal = simulate_refusal(scenario)) {
+    std::cerr << options.file << ": " << *refusal << "\n";
     return kUsage;
   }
   const int runs = options.runs.value_or(scenario.runs);
