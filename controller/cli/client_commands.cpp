@@ -163,6 +163,20 @@ int act(const std::string& verb, const NameFlags& flags) {
   });
 }
 
+// The codes of a command that asks the controller once (get, history, the actions).
+std::vector<CodeUse> request_codes(std::string_view done) {
+  return {{kSucceeded, done},
+          {kUsage, "usage error, or the controller refused the request (400/401/403/404/409)"},
+          {kFailed, "the controller could not be reached, or failed (5xx)"}};
+}
+
+// With --wait/--watch, the codes of run; without, those of one request.
+std::vector<CodeUse> following_codes(std::string_view done) {
+  std::vector<CodeUse> codes = rollout_codes();
+  codes[0].meaning = done;
+  return codes;
+}
+
 CLI::App* name_command(CLI::App& app, const std::string& name, const std::string& help,
                        std::shared_ptr<NameFlags> flags, bool required = true) {
   CLI::App* cmd = app.add_subcommand(name, help);
@@ -184,11 +198,21 @@ void add_client_commands(CLI::App& app, int& exit_code) {
                 "With --wait: also stop at a pause step, exit 0; the rollout stays paused on the "
                 "server until `rollguard promote`");
   add_client_flags(cmd, *apply_flags);
+  cmd->footer(help_footer(
+      {"rollguard apply rollout.yaml --server https://rollguard.example:8470  # and return",
+       "rollguard apply rollout.yaml --wait --timeout 30m    # follow it; exit like run",
+       "rollguard apply rollout.yaml --wait --success-on-pause && rollguard promote checkout"},
+      following_codes("applied (without --wait); Succeeded, or at a pause step with "
+                      "--success-on-pause")));
   cmd->callback([apply_flags, &exit_code] { exit_code = apply(*apply_flags); });
 
   auto get_flags = std::make_shared<NameFlags>();
-  name_command(app, "get", "List rollouts, or show one", get_flags, false)
-      ->callback([get_flags, &exit_code] { exit_code = get(*get_flags); });
+  cmd = name_command(app, "get", "List rollouts, or show one", get_flags, false);
+  cmd->footer(help_footer({"rollguard get                  # every rollout, one line each",
+                           "rollguard get checkout         # one rollout: step, traffic, analyses",
+                           "rollguard get checkout -o json # the API's status object"},
+                          request_codes("shown")));
+  cmd->callback([get_flags, &exit_code] { exit_code = get(*get_flags); });
 
   auto status_flags = std::make_shared<NameFlags>();
   cmd = name_command(app, "status", "Show a rollout's status", status_flags);
@@ -196,11 +220,18 @@ void add_client_commands(CLI::App& app, int& exit_code) {
   cmd->add_option("--timeout", status_flags->timeout, "Stop watching after this long: exit 3");
   cmd->add_flag("--success-on-pause", status_flags->success_on_pause,
                 "With --watch: also stop at a pause step, exit 0 (the rollout stays paused)");
+  cmd->footer(help_footer({"rollguard status checkout                        # once",
+                           "rollguard status checkout --watch --timeout 10m  # exit like run"},
+                          following_codes("shown (without --watch); Succeeded, or at a pause "
+                                          "step with --success-on-pause")));
   cmd->callback([status_flags, &exit_code] { exit_code = status(*status_flags); });
 
   auto history_flags = std::make_shared<NameFlags>();
-  name_command(app, "history", "Show a rollout's events", history_flags)
-      ->callback([history_flags, &exit_code] { exit_code = history(*history_flags); });
+  cmd = name_command(app, "history", "Show a rollout's events", history_flags);
+  cmd->footer(help_footer({"rollguard history checkout            # one timestamped line each",
+                           "rollguard history checkout -o json    # one event object per line"},
+                          request_codes("shown")));
+  cmd->callback([history_flags, &exit_code] { exit_code = history(*history_flags); });
 
   for (const char* verb : {"promote", "abort", "pause", "resume", "retry", "undo", "delete"}) {
     auto flags = std::make_shared<NameFlags>();
@@ -212,8 +243,15 @@ void add_client_commands(CLI::App& app, int& exit_code) {
               "known-good version. The history stays."
             : std::string("Operator action: ") + verb;
     cmd = name_command(app, verb, help, flags);
-    if (std::string(verb) == "promote")
+    const std::string v = verb;
+    if (v == "promote")
       cmd->add_flag("--full", flags->full, "Skip the remaining steps: straight to 100%");
+    std::vector<std::string> examples{"rollguard " + v + " checkout"};
+    if (v == "promote")
+      examples.push_back("rollguard promote checkout --full   # straight to 100%");
+    examples.push_back("rollguard " + v + " checkout --server https://rollguard.example:8470 " +
+                       "--token \"$ROLLGUARD_TOKEN\"");
+    cmd->footer(help_footer(examples, request_codes(v == "delete" ? "removed" : "accepted")));
     cmd->callback([verb, flags, &exit_code] { exit_code = act(verb, *flags); });
   }
 }

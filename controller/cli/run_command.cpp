@@ -1,6 +1,6 @@
 // `rollguard run FILE [--wait] [--timeout D] [--success-on-pause] [-o json]`: drives one
-// rollout in this process, end to end, and exits like the spec says: 0 Succeeded,
-// 1 RolledBack, 2 invalid, 3 timed out (after restoring the known-good traffic), 4 Failed.
+// rollout in this process, end to end, and exits like the spec says (exit_codes.hpp; 3 after
+// restoring the known-good traffic). `--wait` is what run always does.
 // Ctrl-C aborts: the known-good version gets all traffic back before the process exits.
 #include <unistd.h>
 
@@ -151,7 +151,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Drive one rollout in this process, end to end");
   cmd->add_option("FILE", options->file, "Rollout manifest (YAML or JSON)")->required();
-  cmd->add_flag("--wait", options->wait, "Wait for the end (always so for run)");
+  cmd->add_flag("--wait", options->wait,
+                "Wait for the rollout's end and exit with its code: run always waits (the flag "
+                "is accepted so that run and apply --wait take the same flags)");
   cmd->add_option("--timeout", options->timeout,
                   "Give up after this long (restoring the known-good traffic): exit 3");
   cmd->add_flag("--success-on-pause", options->success_on_pause,
@@ -160,6 +162,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
                 "later promote, use serve and apply --wait --success-on-pause)");
   cmd->add_option("-o,--output", options->output, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->footer(help_footer(
+      {"rollguard run rollout.yaml                        # live view on a terminal",
+       "rollguard run rollout.yaml --timeout 30m -o json  # a pipeline step: NDJSON, exit code",
+       "rollguard run rollout.yaml --success-on-pause     # exit 0 at a pause step"},
+      rollout_codes()));
   cmd->callback([options, &exit_code] { exit_code = run(*options); });
 }
 

@@ -133,14 +133,19 @@ int run_validate(const ValidateOptions& options) {
 
 void add_validate_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ValidateOptions>();
-  CLI::App* command = app.add_subcommand("validate",
-                                         "Check Rollout and Scenario manifests (YAML or JSON); "
-                                         "exit 0 when all are valid, 2 otherwise");
+  CLI::App* command =
+      app.add_subcommand("validate", "Check Rollout and Scenario manifests (YAML or JSON)");
   command->add_option("files", options->files, "Manifest files")->required();
   command->add_flag("--explain", options->explain,
                     "Print each valid manifest with every default filled in");
   command->add_option("-o,--output", options->output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  command->footer(help_footer(
+      {"rollguard validate rollout.yaml               # problems with file:line:column",
+       "rollguard validate --explain rollout.yaml     # with every default filled in",
+       "rollguard validate -o json manifests/*.yaml"},
+      {{kSucceeded, "every file is valid (warnings say what run or simulate would refuse)"},
+       {kUsage, "a file is invalid, or a usage error"}}));
   command->callback([options, &exit_code] { exit_code = run_validate(*options); });
 }
 
