@@ -1,6 +1,7 @@
 #include "strategies/planner.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace rollguard {
 namespace {
@@ -18,6 +19,13 @@ bool has_verdict(const RolloutState& s, const std::optional<std::string>& id, Ve
   if (!id) return false;
   auto it = s.verdicts.find(*id);
   return it != s.verdicts.end() && it->second == v;
+}
+
+template <class T>
+bool whole_number(std::string_view text, T& out) {
+  const char* end = text.data() + text.size();
+  const auto [at, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc{} && at == end && !text.empty();
 }
 
 }  // namespace
@@ -51,6 +59,27 @@ std::optional<std::string> Planner::background_analysis_id(const RolloutState& s
   if (!bg || bg->templates.empty() || !running(s.phase)) return std::nullopt;
   if (s.step < static_cast<std::size_t>(std::max(0, bg->startingStep))) return std::nullopt;
   return "background." + std::to_string(s.backgroundAttempt);
+}
+
+std::optional<AnalysisLabel> Planner::label_of(std::string_view id) const {
+  // The inverse of step_analysis_id and background_analysis_id: "step<N>.<attempt>",
+  // "background.<attempt>".
+  const auto dot = id.rfind('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  int attempt = 0;
+  if (!whole_number(id.substr(dot + 1), attempt)) return std::nullopt;
+  const std::string again = attempt > 0 ? ", attempt " + std::to_string(attempt + 1) : "";
+  const std::string_view head = id.substr(0, dot);
+  if (head == "background") {
+    if (!program_.background) return std::nullopt;
+    return AnalysisLabel{program_.background->templates, "background" + again};
+  }
+  if (!head.starts_with("step")) return std::nullopt;
+  std::size_t number = 0;
+  if (!whole_number(head.substr(4), number) || number == 0 || number > program_.steps.size())
+    return std::nullopt;
+  return AnalysisLabel{program_.steps[number - 1].templates,
+                       "step " + std::to_string(number) + again};
 }
 
 bool Planner::is_current_analysis(const RolloutState& s, std::string_view id) const {

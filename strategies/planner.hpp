@@ -32,6 +32,13 @@ struct Plan {
 
 enum class StepGate { Waiting, Done, AwaitingPromotion };
 
+// An analysis run as people name it: the templates it runs and where ("step 2", "background";
+// a run again after a retry adds its attempt: "step 2, attempt 2").
+struct AnalysisLabel {
+  std::vector<std::string> templates;
+  std::string where;
+};
+
 class Planner {
  public:
   explicit Planner(const RolloutSpec& spec);
@@ -45,6 +52,9 @@ class Planner {
   // Whether `id` names the step's or the background analysis the state runs now (without
   // building either request: the machine asks at every measurement).
   bool is_current_analysis(const RolloutState& s, std::string_view id) const;
+  // What the analysis `id` (one this planner made: "step2.0", "background.1") runs; nullopt
+  // for an id of another program.
+  std::optional<AnalysisLabel> label_of(std::string_view id) const;
 
   // The step is waiting on a timer, not on the world: progressDeadline does not apply.
   bool timed(const RolloutState& s) const;

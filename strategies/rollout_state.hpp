@@ -62,4 +62,15 @@ struct RolloutState {
   bool operator==(const RolloutState&) const = default;
 };
 
+// The current step's number as people read it and as events and the API carry it: 1-based
+// ("step 4/6"), 0 before the first step.
+inline std::size_t step_number(const RolloutState& s) {
+  return s.phase == Phase::Pending ? 0 : s.step + 1;
+}
+
+// Paused at a pause step, waiting for `promote` (not held for a bad or unsure analysis).
+inline bool reached_step_pause(const RolloutState& s) {
+  return s.phase == Phase::Paused && s.pause == PauseReason::Step;
+}
+
 }  // namespace rollguard

@@ -80,6 +80,7 @@ struct ApplyFlags : ClientFlags {
   std::string file;
   bool wait = false;
   std::string timeout;
+  bool success_on_pause = false;
 };
 
 int apply(const ApplyFlags& flags) {
@@ -103,8 +104,8 @@ int apply(const ApplyFlags& flags) {
                                       json ? "application/json" : "application/yaml");
     if (r.status != 200 && r.status != 201) return view.refused(r, flags.file);
     const int revision = view.applied(r);
-    if (!flags.wait) return kSucceeded;
-    return follow(client, view, name, revision, timeout);
+    if (!flags.wait && !flags.success_on_pause) return kSucceeded;
+    return follow(client, view, name, revision, timeout, flags.success_on_pause);
   });
 }
 
@@ -113,6 +114,7 @@ struct NameFlags : ClientFlags {
   bool watch = false;
   bool full = false;
   std::string timeout;
+  bool success_on_pause = false;
 };
 
 int get(const NameFlags& flags) {
@@ -132,11 +134,11 @@ int status(const NameFlags& flags) {
   return guarded(flags, [&](ApiClient& client, ClientView& view) -> int {
     ClientResponse r = client.request("GET", "/v1/rollouts/" + flags.name);
     if (r.status != 200) return view.refused(r, {});
-    if (!flags.watch) {
+    if (!flags.watch && !flags.success_on_pause) {
       view.status(r);
       return kSucceeded;
     }
-    return follow(client, view, flags.name, view.revision_of(r), timeout);
+    return follow(client, view, flags.name, view.revision_of(r), timeout, flags.success_on_pause);
   });
 }
 
@@ -161,6 +163,20 @@ int act(const std::string& verb, const NameFlags& flags) {
   });
 }
 
+// The codes of a command that asks the controller once (get, history, the actions).
+std::vector<CodeUse> request_codes(std::string_view done) {
+  return {{kSucceeded, done},
+          {kUsage, "usage error, or the controller refused the request (400/401/403/404/409)"},
+          {kFailed, "the controller could not be reached, or failed (5xx)"}};
+}
+
+// With --wait/--watch, the codes of run; without, those of one request.
+std::vector<CodeUse> following_codes(std::string_view done) {
+  std::vector<CodeUse> codes = rollout_codes();
+  codes[0].meaning = done;
+  return codes;
+}
+
 CLI::App* name_command(CLI::App& app, const std::string& name, const std::string& help,
                        std::shared_ptr<NameFlags> flags, bool required = true) {
   CLI::App* cmd = app.add_subcommand(name, help);
@@ -178,31 +194,64 @@ void add_client_commands(CLI::App& app, int& exit_code) {
   cmd->add_option("FILE", apply_flags->file, "Rollout manifest (YAML or JSON)")->required();
   cmd->add_flag("--wait", apply_flags->wait, "Follow the rollout to its end; exit like run");
   cmd->add_option("--timeout", apply_flags->timeout, "Stop waiting after this long: exit 3");
+  cmd->add_flag("--success-on-pause", apply_flags->success_on_pause,
+                "With --wait: also stop at a pause step, exit 0; the rollout stays paused on the "
+                "server until `rollguard promote`");
   add_client_flags(cmd, *apply_flags);
+  cmd->footer(help_footer(
+      {"rollguard apply rollout.yaml --server https://rollguard.example:8470  # and return",
+       "rollguard apply rollout.yaml --wait --timeout 30m    # follow it; exit like run",
+       "rollguard apply rollout.yaml --wait --success-on-pause && rollguard promote checkout"},
+      following_codes("applied (without --wait); Succeeded, or at a pause step with "
+                      "--success-on-pause")));
   cmd->callback([apply_flags, &exit_code] { exit_code = apply(*apply_flags); });
 
   auto get_flags = std::make_shared<NameFlags>();
-  name_command(app, "get", "List rollouts, or show one", get_flags, false)
-      ->callback([get_flags, &exit_code] { exit_code = get(*get_flags); });
+  cmd = name_command(app, "get", "List rollouts, or show one", get_flags, false);
+  cmd->footer(help_footer({"rollguard get                  # every rollout, one line each",
+                           "rollguard get checkout         # one rollout: step, traffic, analyses",
+                           "rollguard get checkout -o json # the API's status object"},
+                          request_codes("shown")));
+  cmd->callback([get_flags, &exit_code] { exit_code = get(*get_flags); });
 
   auto status_flags = std::make_shared<NameFlags>();
   cmd = name_command(app, "status", "Show a rollout's status", status_flags);
   cmd->add_flag("--watch", status_flags->watch, "Follow it to its end; exit like run");
   cmd->add_option("--timeout", status_flags->timeout, "Stop watching after this long: exit 3");
+  cmd->add_flag("--success-on-pause", status_flags->success_on_pause,
+                "With --watch: also stop at a pause step, exit 0 (the rollout stays paused)");
+  cmd->footer(help_footer({"rollguard status checkout                        # once",
+                           "rollguard status checkout --watch --timeout 10m  # exit like run"},
+                          following_codes("shown (without --watch); Succeeded, or at a pause "
+                                          "step with --success-on-pause")));
   cmd->callback([status_flags, &exit_code] { exit_code = status(*status_flags); });
 
   auto history_flags = std::make_shared<NameFlags>();
-  name_command(app, "history", "Show a rollout's events", history_flags)
-      ->callback([history_flags, &exit_code] { exit_code = history(*history_flags); });
+  cmd = name_command(app, "history", "Show a rollout's events", history_flags);
+  cmd->footer(help_footer({"rollguard history checkout            # one timestamped line each",
+                           "rollguard history checkout -o json    # one event object per line"},
+                          request_codes("shown")));
+  cmd->callback([history_flags, &exit_code] { exit_code = history(*history_flags); });
 
   for (const char* verb : {"promote", "abort", "pause", "resume", "retry", "undo", "delete"}) {
     auto flags = std::make_shared<NameFlags>();
-    const std::string help = std::string(verb) == "delete"
-                                 ? "Stop managing a rollout (traffic stays on the known-good)"
-                                 : std::string("Operator action: ") + verb;
+    const std::string help =
+        std::string(verb) == "delete"
+            ? "Stop managing a rollout: an active change is rolled back first, then the "
+              "instances rollguard started (process target) and its built-in router are "
+              "stopped; static or command targets and external routers are left serving the "
+              "known-good version. The history stays."
+            : std::string("Operator action: ") + verb;
     cmd = name_command(app, verb, help, flags);
-    if (std::string(verb) == "promote")
+    const std::string v = verb;
+    if (v == "promote")
       cmd->add_flag("--full", flags->full, "Skip the remaining steps: straight to 100%");
+    std::vector<std::string> examples{"rollguard " + v + " checkout"};
+    if (v == "promote")
+      examples.push_back("rollguard promote checkout --full   # straight to 100%");
+    examples.push_back("rollguard " + v + " checkout --server https://rollguard.example:8470 " +
+                       "--token \"$ROLLGUARD_TOKEN\"");
+    cmd->footer(help_footer(examples, request_codes(v == "delete" ? "removed" : "accepted")));
     cmd->callback([verb, flags, &exit_code] { exit_code = act(verb, *flags); });
   }
 }

@@ -8,6 +8,8 @@
 
 #include "controller/cli/commands.hpp"
 #include "controller/service/api_json.hpp"
+#include "manifests/rollout_parser.hpp"
+#include "strategies/planner.hpp"
 
 namespace rollguard::cli {
 namespace {
@@ -100,7 +102,7 @@ void ClientView::status(const ClientResponse& r) {
   }
   out_ << "Name:        " << s.value("name", "") << " (revision " << s.value("revision", 0) << ")\n"
        << "Phase:       " << s.value("phase", "");
-  if (s.value("pauseReason", "None") != "None") out_ << " (" << s.value("pauseReason", "") << ")";
+  if (const std::string why = s.value("pauseReason", ""); !why.empty()) out_ << " (" << why << ")";
   out_ << "\nStep:        " << s.value("step", 0) << "/" << s.value("steps", 0) << "\n"
        << "Canary:      " << s.value("canaryVersion", "") << "\n"
        << "Stable:      " << s.value("stableVersion", "") << "\n"
@@ -110,9 +112,22 @@ void ClientView::status(const ClientResponse& r) {
   const json analyses = s.value("analyses", json::array());
   if (!analyses.empty()) {
     out_ << "Analyses:\n";
-    for (const json& a : analyses)
-      out_ << "  " << std::left << std::setw(32) << a.value("id", "") << a.value("verdict", "")
-           << "\n";
+    // Named by their templates and step, from the manifest the status carries; an id the
+    // manifest does not explain is shown as it is.
+    std::optional<Planner> planner;
+    if (s.contains("spec"))
+      if (Parsed<RolloutSpec> spec = parse_rollout_text(s["spec"].dump(), Format::Json); spec.ok())
+        planner.emplace(*spec.value);
+    for (const json& a : analyses) {
+      const std::string id = a.value("id", "");
+      std::optional<AnalysisLabel> label;
+      if (planner) label = planner->label_of(id);
+      std::string names;
+      for (const std::string& t : label ? label->templates : std::vector<std::string>{})
+        names += (names.empty() ? "" : ", ") + t;
+      out_ << "  " << std::left << std::setw(24) << (label ? names : id) << " " << std::setw(20)
+           << (label ? label->where : "") << " " << a.value("verdict", "") << "\n";
+    }
   }
   out_.flush();
 }
@@ -135,13 +150,15 @@ void ClientView::acted(const std::string& verb, const std::string& name, const C
   const json s = parse_or_null(r.body);
   if (json_)
     out_ << s.dump() << std::endl;
+  else if (verb == "delete")  // the message says what the removal stops and what it leaves
+    out_ << name << ": " << s.value("message", "") << std::endl;
   else
     out_ << name << ": " << verb << " accepted; " << s.value("phase", "") << ": "
          << s.value("message", "") << std::endl;
 }
 
 int follow(ApiClient& client, ClientView& view, const std::string& name, int revision,
-           std::optional<Duration> timeout) {
+           std::optional<Duration> timeout, bool success_on_pause) {
   const auto started = std::chrono::steady_clock::now();
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (timeout) deadline = started + *timeout;
@@ -170,8 +187,13 @@ int follow(ApiClient& client, ClientView& view, const std::string& name, int rev
     view.summary(name, state, exit_code_for(state.phase));
     return exit_code_for(state.phase);
   }
+  if (success_on_pause && reached_step_pause(state)) {
+    view.summary(name, state, kSucceeded);
+    return kSucceeded;
+  }
 
   std::optional<Phase> ended;
+  bool paused = false;
   ClientResponse refused;
   const auto end = client.stream(
       base + "/events?watch=true&after=" + std::to_string(last),
@@ -187,13 +209,16 @@ int follow(ApiClient& client, ClientView& view, const std::string& name, int rev
           ended = e->event.phase;
           return false;
         }
-        return true;
+        paused = success_on_pause && reached_step_pause(state);
+        return !paused;
       },
       deadline, &refused);
   if (refused.status != 0) return view.refused(refused, {});
   current_state(state);
   int code = kFailed;  // the stream ended without an end: the controller went away
-  if (ended)
+  if (paused)
+    code = kSucceeded;
+  else if (ended)
     code = exit_code_for(*ended);
   else if (end == ApiClient::StreamEnd::TimedOut)
     code = kTimedOut;

@@ -47,9 +47,10 @@ class ClientView {
 
 // Follows `name` from revision `revision` on: prints its events (history first) until the
 // revision ends, then the summary; returns run's exit code (3 when `timeout` ran out first,
-// 4 when the controller went away).
+// 4 when the controller went away). With `success_on_pause`, a pause step also ends the
+// following, with 0: the rollout stays paused on the server for a later `promote`.
 int follow(ApiClient& client, ClientView& view, const std::string& name, int revision,
-           std::optional<Duration> timeout);
+           std::optional<Duration> timeout, bool success_on_pause = false);
 
 bool read_text_file(const std::string& path, std::string& text);
 

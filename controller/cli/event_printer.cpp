@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "controller/service/api_json.hpp"
 #include "manifests/duration.hpp"
 #include "strategies/program_builder.hpp"
 
@@ -29,7 +30,7 @@ void EventPrinter::event(const std::string& rollout, const Event& e, const Rollo
                            {"step", e.step},
                            {"reason", e.reason},
                            {"actor", e.actor},
-                           {"traffic", traffic(s.applied)}}
+                           {"traffic", traffic_json(s.applied)}}
                 .dump()
          << std::endl;
     return;
@@ -47,7 +48,7 @@ void EventPrinter::summary(const std::string& rollout, const RolloutState& s, in
                            {"knownGood", s.knownGood},
                            {"canary", s.canaryVersion},
                            {"reason", s.message},
-                           {"traffic", traffic(s.applied)},
+                           {"traffic", traffic_json(s.applied)},
                            {"exitCode", exit_code}}
                 .dump()
          << std::endl;

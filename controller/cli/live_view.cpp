@@ -36,7 +36,8 @@ std::string progress_bar(std::size_t done, std::size_t total, std::size_t width)
   std::string bar = "[";
   const std::size_t filled = total == 0 ? 0 : done * width / total;
   for (std::size_t i = 0; i < width; ++i) bar += i < filled ? "█" : "░";
-  return bar + "] " + std::to_string(done) + "/" + std::to_string(total);
+  // Steps done, not the current step's number (the header's "step 4/6" is that one).
+  return bar + "] " + std::to_string(done) + "/" + std::to_string(total) + " done";
 }
 
 std::string value_of(const std::optional<Measurement>& m) {
@@ -50,6 +51,38 @@ std::string value_of(const std::optional<Measurement>& m) {
 std::string pad(std::string text, std::size_t width) {
   if (text.size() < width) text.append(width - text.size(), ' ');
   return text;
+}
+
+constexpr std::size_t kSummaryIndent = 12;  // the width of "reason:     "
+
+// Appends `line` cut into lines of at most `width` columns (UTF-8 code points), broken at the
+// last space that fits; continuations start with `indent` spaces. Only a word longer than a
+// whole line is cut inside.
+void wrap_words(std::string line, std::size_t width, std::size_t indent,
+                std::vector<std::string>& out) {
+  if (width <= indent + 1) indent = 0;
+  while (true) {
+    const std::size_t text = line.find_first_not_of(' ');  // spaces before it are indentation
+    std::size_t columns = 0, cut = std::string::npos, space = std::string::npos;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      if ((static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) continue;
+      if (line[i] == ' ' && text < i) space = i;  // line[0, i) fits: columns <= width
+      if (++columns > width) {
+        cut = i;
+        break;
+      }
+    }
+    if (cut == std::string::npos) break;  // it fits
+    // Else the word is longer than the line: cut it.
+    const std::size_t end = space != std::string::npos ? space : cut;
+    std::string head = line.substr(0, end);
+    head.erase(head.find_last_not_of(' ') + 1);
+    out.push_back(head);
+    const std::size_t rest = line.find_first_not_of(' ', end);
+    if (rest == std::string::npos) return;
+    line = std::string(indent, ' ') + line.substr(rest);
+  }
+  out.push_back(line);
 }
 
 }  // namespace
@@ -94,11 +127,10 @@ std::vector<std::string> render_summary(const ViewSnapshot& s, int exit_code, st
           format_weight(st.applied.stable) + "%, " + st.canaryVersion + " " +
           format_weight(st.applied.canary) + "%",
   };
-  // The reason is the one line a person must read whole: it wraps instead of being cut.
+  // The reason is the one line a person must read whole: it wraps instead of being cut,
+  // between words, continued under the text after "reason:     ".
   std::vector<std::string> out;
-  for (const std::string& line : lines) {
-    for (std::size_t at = 0; at < line.size(); at += width) out.push_back(line.substr(at, width));
-  }
+  for (const std::string& line : lines) wrap_words(line, width, kSummaryIndent, out);
   return out;
 }
 

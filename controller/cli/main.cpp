@@ -7,6 +7,17 @@ int main(int argc, char** argv) {
   CLI::App app{"rollguard: deployment-safety controller"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "rollguard 0.1.0");
+  app.footer(rollguard::cli::help_footer(
+      {"rollguard validate rollout.yaml && rollguard run rollout.yaml --timeout 30m",
+       "rollguard serve    # then, elsewhere: rollguard apply rollout.yaml --wait",
+       "rollguard COMMAND --help   # each command's flags, examples and exit codes"},
+      [] {
+        auto codes = rollguard::cli::rollout_codes();
+        codes[0].meaning =
+            "Succeeded (run, apply --wait, status --watch; each command's --help "
+            "lists its own codes)";
+        return codes;
+      }()));
   int exit_code = rollguard::cli::kSucceeded;
   rollguard::cli::add_validate_command(app, exit_code);
   rollguard::cli::add_plan_command(app, exit_code);

@@ -104,6 +104,14 @@ void add_plan_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"Failed", "Inconclusive", "Error"}));
   cmd->add_option("-o,--output", options->output, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->footer(help_footer(
+      {"rollguard plan rollout.yaml                 # every analysis Successful",
+       "rollguard plan rollout.yaml --fail-at 2     # step 2's analysis Failed: the rollback",
+       "rollguard plan rollout.yaml --fail-at 2 --verdict Inconclusive -o json"},
+      {{kSucceeded, "the dry run Succeeded"},
+       {kRolledBack, "the dry run RolledBack"},
+       {kUsage, "usage error or invalid manifest"},
+       {kTimedOut, "the dry run stays Paused (for a verdict that promote does not lift)"}}));
   cmd->callback([options, &exit_code] { exit_code = run_plan(*options); });
 }
 

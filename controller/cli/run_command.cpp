@@ -1,6 +1,6 @@
 // `rollguard run FILE [--wait] [--timeout D] [--success-on-pause] [-o json]`: drives one
-// rollout in this process, end to end, and exits like the spec says: 0 Succeeded,
-// 1 RolledBack, 2 invalid, 3 timed out (after restoring the known-good traffic), 4 Failed.
+// rollout in this process, end to end, and exits like the spec says (exit_codes.hpp; 3 after
+// restoring the known-good traffic). `--wait` is what run always does.
 // Ctrl-C aborts: the known-good version gets all traffic back before the process exits.
 #include <unistd.h>
 
@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "controller/cli/command_requirements.hpp"
 #include "controller/cli/commands.hpp"
 #include "controller/cli/event_printer.hpp"
 #include "controller/cli/live_view.hpp"
@@ -33,6 +34,14 @@ struct RunOptions {
   std::string output = "text";
 };
 
+std::string success_on_pause_note(const RolloutState& s) {
+  return "--success-on-pause: " + s.canaryVersion + " reached a pause step; `run` leaves " +
+         "nothing running once it exits, so " + s.stableVersion + " gets all traffic back and " +
+         s.canaryVersion +
+         " is stopped (for a paused rollout that waits for `rollguard promote`, use `serve` " +
+         "and `apply --wait --success-on-pause`)";
+}
+
 int run(const RunOptions& options) {
   Parsed<RolloutSpec> parsed = load_rollout_file(options.file);
   if (!parsed.ok()) {
@@ -40,9 +49,8 @@ int run(const RunOptions& options) {
     return kUsage;
   }
   const RolloutSpec& spec = *parsed.value;
-  if (!spec.stable) {
-    std::cerr << options.file << ": spec.stable.version is required for `rollguard run` (it "
-              << "keeps no store to remember the known-good version; use `serve` for that)\n";
+  if (auto refusal = run_refusal(spec)) {
+    std::cerr << options.file << ": " << *refusal << "\n";
     return kUsage;
   }
   std::optional<Duration> timeout;
@@ -95,7 +103,7 @@ int run(const RunOptions& options) {
   }
 
   const auto started = std::chrono::steady_clock::now();
-  bool aborted = false, timed_out = false;
+  bool aborted = false, timed_out = false, reached_pause = false;
   RolloutState state;
   for (int tick = 0;; ++tick, std::this_thread::sleep_for(50ms)) {
     state = live.state();
@@ -104,7 +112,17 @@ int run(const RunOptions& options) {
       view.draw(snapshot(state));
     }
     if (is_terminal(state.phase) && live.settled()) break;
-    if (options.success_on_pause && state.phase == Phase::Paused && !aborted) break;
+    if (options.success_on_pause && reached_step_pause(state) && !aborted) {
+      // Nothing this process runs outlives it, so there is nothing to promote later: the
+      // pause counts as the pipeline's success, and the known-good version gets its
+      // traffic back before the process exits, as on a timeout.
+      show(
+          Event{std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()),
+                EventKind::Note, state.phase, step_number(state), success_on_pause_note(state), ""},
+          nullptr);
+      live.command(OperatorCommand{Action::Abort, false, "--success-on-pause"});
+      aborted = reached_pause = true;
+    }
     timed_out = timed_out || (timeout && std::chrono::steady_clock::now() - started > *timeout);
     if ((g_signal || timed_out) && !aborted && !is_terminal(state.phase)) {
       // This process owns the instances: before it goes, the known-good version serves.
@@ -113,8 +131,8 @@ int run(const RunOptions& options) {
       aborted = true;
     }
   }
-  const int code = options.success_on_pause && state.phase == Phase::Paused ? kSucceeded
-                   : timed_out && state.phase != Phase::Failed              ? kTimedOut
+  const int code = reached_pause ? (state.phase == Phase::Failed ? kFailed : kSucceeded)
+                   : timed_out && state.phase != Phase::Failed ? kTimedOut
                                                                : exit_code_for(state.phase);
   if (live_view) {
     std::lock_guard lock(view_mutex);
@@ -134,12 +152,22 @@ void add_run_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Drive one rollout in this process, end to end");
   cmd->add_option("FILE", options->file, "Rollout manifest (YAML or JSON)")->required();
-  cmd->add_flag("--wait", options->wait, "Wait for the end (always so for run)");
+  cmd->add_flag("--wait", options->wait,
+                "Wait for the rollout's end and exit with its code: run always waits (the flag "
+                "is accepted so that run and apply --wait take the same flags)");
   cmd->add_option("--timeout", options->timeout,
                   "Give up after this long (restoring the known-good traffic): exit 3");
-  cmd->add_flag("--success-on-pause", options->success_on_pause, "Exit 0 when the rollout pauses");
+  cmd->add_flag("--success-on-pause", options->success_on_pause,
+                "At a pause step, give the known-good version all traffic back and exit 0 "
+                "(run keeps nothing running once it exits; to leave the rollout paused for a "
+                "later promote, use serve and apply --wait --success-on-pause)");
   cmd->add_option("-o,--output", options->output, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->footer(help_footer(
+      {"rollguard run rollout.yaml                        # live view on a terminal",
+       "rollguard run rollout.yaml --timeout 30m -o json  # a pipeline step: NDJSON, exit code",
+       "rollguard run rollout.yaml --success-on-pause     # exit 0 at a pause step"},
+      rollout_codes()));
   cmd->callback([options, &exit_code] { exit_code = run(*options); });
 }
 

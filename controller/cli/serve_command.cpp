@@ -122,6 +122,13 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--tls-key", options->tls_key, "PEM private key of --tls-cert");
   cmd->add_option("--threads", options->threads, "Threads the rollouts run on")
       ->check(CLI::Range(1, 64));
+  cmd->footer(help_footer(
+      {"rollguard serve                                  # 127.0.0.1:8470, ./rollguard-data",
+       "rollguard serve --listen 0.0.0.0:8470 --tokens tokens.csv --data /var/lib/rollguard",
+       "rollguard serve --tls-cert cert.pem --tls-key key.pem --tokens tokens.csv"},
+      {{kSucceeded, "stopped by SIGTERM or SIGINT, gracefully"},
+       {kUsage, "usage error (bad flags, tokens file)"},
+       {kFailed, "could not start: the store, the listen address, or the data directory in use"}}));
   cmd->callback([options, &exit_code] { exit_code = serve(*options); });
 }
 

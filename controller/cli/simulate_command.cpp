@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include "controller/cli/command_requirements.hpp"
 #include "controller/cli/commands.hpp"
 #include "controller/simulation/report.hpp"
 #include "manifests/scenario_parser.hpp"
@@ -27,10 +28,8 @@ int simulate(const SimulateOptions& options) {
     return kUsage;
   }
   const ScenarioSpec& scenario = *parsed.value;
-  if (!scenario.rollout.stable) {
-    std::cerr << options.file
-              << ": the rollout must name spec.stable.version (the version the simulated "
-                 "rollout starts from)\n";
+  if (auto refusal = simulate_refusal(scenario)) {
+    std::cerr << options.file << ": " << *refusal << "\n";
     return kUsage;
   }
   const int runs = options.runs.value_or(scenario.runs);
@@ -75,6 +74,15 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", options->threads, "Threads for a Monte Carlo (default: every core)");
   cmd->add_option("-o,--output", options->output, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->footer(help_footer(
+      {"rollguard simulate scenario.yaml                       # one run, its timeline",
+       "rollguard simulate scenario.yaml --runs 500 --seed 7   # Monte Carlo: rates and p50/p95",
+       "rollguard simulate scenario.yaml -o json"},
+      {{kSucceeded, "one run Succeeded; or --runs N > 1 finished (whatever the phases)"},
+       {kRolledBack, "one run RolledBack"},
+       {kUsage, "usage error or invalid scenario"},
+       {kTimedOut, "one run still Paused or Progressing at the scenario's duration"},
+       {kFailed, "one run Failed"}}));
   cmd->callback([options, &exit_code] { exit_code = simulate(*options); });
 }
 

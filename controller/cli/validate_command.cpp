@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/cli/command_requirements.hpp"
 #include "controller/cli/commands.hpp"
 #include "manifests/duration.hpp"
 #include "manifests/manifest_file.hpp"
@@ -56,6 +57,21 @@ std::string summary(const ParsedManifest& parsed) {
          plural(static_cast<std::size_t>(s.runs), "run");
 }
 
+// A valid manifest that `run` (a Rollout) or `simulate` (a Scenario) would still refuse: the
+// same words they use, and for a Rollout what `apply` does with it.
+std::vector<std::string> warnings(const ParsedManifest& parsed) {
+  if (!parsed.ok()) return {};
+  if (const auto* r = std::get_if<RolloutSpec>(&parsed.value)) {
+    if (auto refusal = run_refusal(*r))
+      return {*refusal +
+              "; `apply` is refused too until the server knows a known-good version of \"" +
+              r->metadata.name + "\""};
+    return {};
+  }
+  if (auto refusal = simulate_refusal(std::get<ScenarioSpec>(parsed.value))) return {*refusal};
+  return {};
+}
+
 nlohmann::ordered_json explained(const ParsedManifest& parsed) {
   if (const auto* r = std::get_if<RolloutSpec>(&parsed.value)) return to_json(*r);
   return to_json(std::get<ScenarioSpec>(parsed.value));
@@ -76,6 +92,7 @@ void print_json(const std::string& file, const ParsedManifest& parsed, bool expl
   nlohmann::ordered_json diagnostics = nlohmann::ordered_json::array();
   for (const Diagnostic& d : parsed.diagnostics) diagnostics.push_back(diagnostic_json(d));
   out["diagnostics"] = diagnostics;
+  out["warnings"] = warnings(parsed);
   if (explain) out["explained"] = parsed.ok() ? explained(parsed) : nullptr;
   std::cout << out.dump() << "\n";
 }
@@ -91,6 +108,8 @@ void print_text(const std::string& file, const ParsedManifest& parsed, bool expl
     return;
   }
   std::cout << (explain ? "# " : "") << file << ": valid (" << summary(parsed) << ")\n";
+  for (const std::string& w : warnings(parsed))
+    std::cout << (explain ? "# " : "") << file << ": warning: " << w << "\n";
   if (explain) std::cout << to_yaml(explained(parsed));
 }
 
@@ -114,14 +133,19 @@ int run_validate(const ValidateOptions& options) {
 
 void add_validate_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ValidateOptions>();
-  CLI::App* command = app.add_subcommand("validate",
-                                         "Check Rollout and Scenario manifests (YAML or JSON); "
-                                         "exit 0 when all are valid, 2 otherwise");
+  CLI::App* command =
+      app.add_subcommand("validate", "Check Rollout and Scenario manifests (YAML or JSON)");
   command->add_option("files", options->files, "Manifest files")->required();
   command->add_flag("--explain", options->explain,
                     "Print each valid manifest with every default filled in");
   command->add_option("-o,--output", options->output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  command->footer(help_footer(
+      {"rollguard validate rollout.yaml               # problems with file:line:column",
+       "rollguard validate --explain rollout.yaml     # with every default filled in",
+       "rollguard validate -o json manifests/*.yaml"},
+      {{kSucceeded, "every file is valid (warnings say what run or simulate would refuse)"},
+       {kUsage, "a file is invalid, or a usage error"}}));
   command->callback([options, &exit_code] { exit_code = run_validate(*options); });
 }
 

@@ -16,6 +16,9 @@ std::optional<Enum> parse_enum(const std::array<Enum, N>& values, std::string_vi
 
 constexpr std::array kVerdicts{Verdict::Successful, Verdict::Inconclusive, Verdict::Error,
                                Verdict::Failed};
+constexpr std::array kPauseReasons{PauseReason::None,     PauseReason::Step,
+                                   PauseReason::Operator, PauseReason::Inconclusive,
+                                   PauseReason::Failure,  PauseReason::Error};
 constexpr std::array kEventKinds{EventKind::PhaseChanged, EventKind::StepStarted,
                                  EventKind::AnalysisCompleted, EventKind::ActionApplied,
                                  EventKind::Note};
@@ -24,11 +27,11 @@ json time_json(TimePoint t) {
   return t == TimePoint{} ? json(nullptr) : json(format_time(t));
 }
 
-json split_json(const TrafficSplit& s) {
+}  // namespace
+
+json traffic_json(const TrafficSplit& s) {
   return json{{"stable", s.stable}, {"canary", s.canary}, {"baseline", s.baseline}};
 }
-
-}  // namespace
 
 json status_json(const RolloutStatus& status, bool with_spec) {
   const RolloutState& s = status.state;
@@ -43,12 +46,12 @@ json status_json(const RolloutStatus& status, bool with_spec) {
       {"phase", to_string(s.phase)},
       {"pauseReason", to_string(s.pause)},
       {"message", s.message},
-      {"step", s.step},
+      {"step", step_number(s)},
       {"steps", status.steps},
       {"knownGood", s.knownGood},
       {"stableVersion", s.stableVersion},
       {"canaryVersion", s.canaryVersion},
-      {"traffic", split_json(s.applied)},
+      {"traffic", traffic_json(s.applied)},
       {"previewApplied", s.previewApplied},
       {"ready",
        {{"stable", s.ready.stable}, {"canary", s.ready.canary}, {"baseline", s.ready.baseline}}},
@@ -80,8 +83,10 @@ std::optional<RolloutState> state_from_json(const json& j) {
   if (!phase) return std::nullopt;
   RolloutState s;
   s.phase = *phase;
+  s.pause = parse_enum(kPauseReasons, j.value("pauseReason", "")).value_or(PauseReason::None);
   s.message = j.value("message", "");
-  s.step = j.value("step", std::size_t{0});
+  const auto number = j.value("step", std::size_t{0});
+  s.step = number > 0 ? number - 1 : 0;  // the wire has the step's number, the state its index
   s.knownGood = j.value("knownGood", "");
   s.stableVersion = j.value("stableVersion", "");
   s.canaryVersion = j.value("canaryVersion", "");

@@ -10,7 +10,12 @@
 
 namespace rollguard {
 
-// phase, step/steps, traffic applied, versions, known-good, analyses with their verdicts
+// The split as the API shows it everywhere (status, run's and the client's -o json lines):
+// {"stable", "canary", "baseline"} in percent.
+nlohmann::json traffic_json(const TrafficSplit& split);
+
+// phase, step/steps (step: the 1-based number of events and "step 2/3" texts, 0 before the
+// first step), traffic applied, versions, known-good, analyses with their verdicts
 // ("Running" while they run), message, pause reason, revision, times. `with_spec` adds the
 // manifest with every default filled in.
 nlohmann::json status_json(const RolloutStatus& status, bool with_spec);

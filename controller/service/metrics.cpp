@@ -59,9 +59,10 @@ std::string ServiceMetrics::exposition() const {
     m.sample("rollguard_rollouts", {{"phase", std::string(to_string(phase))}}, count);
 
   m.family("rollguard_rollout_step", "gauge",
-           "Index of the current step of each rollout's compiled program.");
+           "Number of the current step (1-based, as in the API; 0 before the first).");
   for (const RolloutStatus& r : rollouts)
-    m.sample("rollguard_rollout_step", {{"rollout", r.name}}, static_cast<double>(r.state.step));
+    m.sample("rollguard_rollout_step", {{"rollout", r.name}},
+             static_cast<double>(step_number(r.state)));
   m.family("rollguard_rollout_steps", "gauge", "Steps in each rollout's compiled program.");
   for (const RolloutStatus& r : rollouts)
     m.sample("rollguard_rollout_steps", {{"rollout", r.name}}, static_cast<double>(r.steps));

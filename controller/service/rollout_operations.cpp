@@ -5,6 +5,7 @@
 
 #include "controller/machine/rollout_machine.hpp"
 #include "controller/service/managed_rollout.hpp"
+#include "controller/service/removal_note.hpp"
 
 namespace rollguard {
 namespace {
@@ -213,9 +214,11 @@ ActionResult LocalRolloutService::remove(const std::string& name, const std::str
   bool aborted = false;
   std::optional<std::string> unrecorded = on_strand(*m, [&]() -> std::optional<std::string> {
     RolloutState state = result.status.state;
+    bool rolled_back = false;
     if (m->runtime && m->runtime->running()) {
       Reconciler& r = m->runtime->reconciler();
       // An active change is aborted first: traffic goes back to the known-good version.
+<<<<<<< HEAD
       if (!is_terminal(r.state().phase)) {
         CommandOutcome out = r.command(OperatorCommand{Action::Abort, false, actor});
         if (out.unrecorded) return out.unrecorded;
@@ -237,6 +240,17 @@ ActionResult LocalRolloutService::remove(const std::string& name, const std::str
     }
     result.status.state = state;
     return std::nullopt;
+=======
+      rolled_back = !is_terminal(r.state().phase);
+      if (rolled_back) r.command(OperatorCommand{Action::Abort, false, actor});
+      state = r.state();
+    }
+    const std::size_t step = state.phase == Phase::Pending ? 0 : state.step + 1;
+    const std::string note = removal_note(m->spec, state.knownGood, rolled_back);
+    record(*m, {Event{clock_.now(), EventKind::Note, state.phase, step, note, actor}}, state, true);
+    result.status.state = state;
+    result.status.state.message = note;  // the answer says what the removal does
+>>>>>>> wt-cli
   });
   if (unrecorded) {
     // An abort that was recorded stays (the rollout rolls back); the removal did not happen.

@@ -76,8 +76,9 @@ class RolloutService {
   // promote [--full] / abort / pause / resume / retry / undo (command.actor says who).
   virtual ActionResult act(const std::string& name, const OperatorCommand& command) = 0;
 
-  // Stop managing `name`: traffic is left on the known-good version, instances of the
-  // change are torn down, the history stays in the store.
+  // Stop managing `name`: an active change is rolled back first, then what rollguard runs
+  // for it (process instances, the built-in router) is stopped; instances and routers outside
+  // it are left serving the known-good version (removal_note.hpp). The history stays.
   virtual ActionResult remove(const std::string& name, const std::string& actor) = 0;
 
   // The event log of `name` after `after_seq`, oldest first; empty for an unknown name.

@@ -19,6 +19,19 @@ std::string millis_text(Duration d) {
   return std::to_string(d.count()) + "ms";
 }
 
+// cpprestsdk's texts ("Failed to connect to any resolved endpoint") hide what the socket
+// said; its error code keeps it. The words are those of net_error.hpp, so a reason reads the
+// same for a probe and a metric.
+std::string socket_words(const std::error_code& ec, const char* fallback) {
+  if (ec == std::errc::connection_refused) return "connection refused";
+  if (ec == std::errc::connection_reset) return "connection reset by peer";
+  // cpprestsdk reports a refused connect as host_unreachable (http_client_asio.cpp,
+  // report_error), so the two cannot be told apart here.
+  if (ec == std::errc::host_unreachable) return "connection refused or host unreachable";
+  if (ec == std::errc::network_unreachable) return "network unreachable";
+  return fallback;
+}
+
 std::string describe_failure(const std::exception_ptr& failure, const FetchRequest& request,
                              const std::string& host, bool deadline_passed) {
   if (deadline_passed)
@@ -28,7 +41,7 @@ std::string describe_failure(const std::exception_ptr& failure, const FetchReque
   } catch (const web::http::http_exception& e) {
     if (e.error_code() == std::errc::timed_out)
       return "timeout after " + millis_text(request.timeout) + " waiting for " + host;
-    return "request to " + host + " failed: " + e.what();
+    return "request to " + host + " failed: " + socket_words(e.error_code(), e.what());
   } catch (const std::exception& e) {
     return "request to " + host + " failed: " + e.what();
   } catch (...) {

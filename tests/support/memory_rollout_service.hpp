@@ -175,8 +175,11 @@ class MemoryRolloutService final : public RolloutService {
 
   // Moves `name` into `phase` with a PhaseChanged event (RollingBack stamps the rollback start,
   // a terminal phase the completion) and returns the event's seq.
-  std::int64_t move_to(const std::string& name, Phase phase, const std::string& reason) {
+  // `pause` is why a Paused rollout is paused (a pause step: PauseReason::Step).
+  std::int64_t move_to(const std::string& name, Phase phase, const std::string& reason,
+                       PauseReason pause = PauseReason::None) {
     std::unique_lock lock(mutex_);
+    rollouts_.at(name).state.pause = phase == Phase::Paused ? pause : PauseReason::None;
     return set_phase(lock, name, phase, reason);
   }
 

@@ -36,12 +36,16 @@ std::string api_error(const json& doc) {
 }
 
 MetricReading parse_vector(const json& result) {
-  if (!result.is_array()) return MetricReading::failure("Prometheus vector result is not a list");
-  if (result.empty()) return MetricReading::failure("empty vector: the query matched no series");
+  if (!result.is_array()) return MetricReading::failure("vector result is not a list");
+  // Usually a rate of something that has not happened yet (no errors): say the fix.
+  if (result.empty())
+    return MetricReading::failure(
+        "empty vector: the query matched no series (when none is a valid answer, such as no "
+        "errors yet, end the query with `or vector(0)`)");
   std::vector<std::pair<std::string, double>> series;
   for (const json& s : result) {
     if (!s.is_object() || !s.contains("value"))
-      return MetricReading::failure("Prometheus vector element without a value");
+      return MetricReading::failure("vector element without a value");
     const auto value = parse_sample_value(s["value"]);
     if (!value) return MetricReading::failure("bad sample value " + s["value"].dump());
     series.emplace_back(s.contains("metric") ? s["metric"].dump() : "{}", *value);
@@ -57,19 +61,22 @@ MetricReading parse_vector(const json& result) {
 
 }  // namespace
 
+// The reasons never name Prometheus: the measurement puts the metric's kind in front of them
+// ("prometheus: HTTP 503: ...").
 MetricReading parse_prometheus_response(int http_status, const std::string& body) {
   const json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
   const bool http_ok = http_status >= 200 && http_status < 300;
   if (doc.is_discarded() || !doc.is_object()) {
     if (!http_ok)
-      return MetricReading::failure("Prometheus HTTP " + std::to_string(http_status) + ": " +
+      return MetricReading::failure("HTTP " + std::to_string(http_status) + ": " +
                                     excerpt(body, 200));
-    return MetricReading::failure("bad JSON from Prometheus: " + excerpt(body, 200));
+    return MetricReading::failure(
+        std::string(doc.is_discarded() ? "not JSON: " : "not a JSON object: ") +
+        excerpt(body, 200));
   }
   const std::string status = doc.value("status", "");
   if (!http_ok || status != "success") {
-    std::string reason =
-        http_ok ? "Prometheus error" : "Prometheus HTTP " + std::to_string(http_status);
+    std::string reason = http_ok ? "query failed" : "HTTP " + std::to_string(http_status);
     const std::string message = api_error(doc);
     if (!message.empty())
       reason += ": " + message;
@@ -78,10 +85,10 @@ MetricReading parse_prometheus_response(int http_status, const std::string& body
     return MetricReading::failure(reason);
   }
   if (!doc.contains("data") || !doc["data"].is_object())
-    return MetricReading::failure("Prometheus response without data");
+    return MetricReading::failure("response without data");
   const json& data = doc["data"];
   const std::string type = data.value("resultType", "");
-  if (!data.contains("result")) return MetricReading::failure("Prometheus response without result");
+  if (!data.contains("result")) return MetricReading::failure("response without result");
   const json& result = data["result"];
   if (type == "scalar") {
     const auto value = parse_sample_value(result);
@@ -117,7 +124,7 @@ void PrometheusProvider::read(const MetricQuery& query, std::function<void(Metri
   request.timeout = metric_.timeout;
   http_fetch(request, [done = std::move(done)](FetchResult r) {
     if (!r.ok()) {
-      done(MetricReading::failure("Prometheus: " + r.error));
+      done(MetricReading::failure(r.error));
       return;
     }
     done(parse_prometheus_response(r.status, r.body));

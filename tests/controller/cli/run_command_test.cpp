@@ -61,8 +61,8 @@ spec:
     fs::remove_all(dir_);
   }
 
-  void start(std::vector<std::string> flags) {
-    std::vector<std::string> argv{ROLLGUARD_BINARY, "run", (dir_ / "rollout.yaml").string()};
+  void start(std::vector<std::string> flags, const std::string& file = "rollout.yaml") {
+    std::vector<std::string> argv{ROLLGUARD_BINARY, "run", (dir_ / file).string()};
     argv.insert(argv.end(), flags.begin(), flags.end());
     ASSERT_EQ(run_.start(argv), "");
   }
@@ -121,7 +121,10 @@ TEST_F(RunCommand, CtrlCRestoresTheKnownGoodThenExitsRolledBackWithNothingLeft) 
   const auto summary = nlohmann::json::parse(lines.back());
   EXPECT_EQ(summary.at("summary"), true);
   EXPECT_EQ(summary.at("exitCode"), 1);
-  EXPECT_EQ(summary.at("traffic"), "stable 100% canary 0%");
+  // The API's shape (docs/api.md, "Status"), not a sentence.
+  const nlohmann::json restored{{"stable", 100.0}, {"canary", 0.0}, {"baseline", 0.0}};
+  EXPECT_EQ(summary.at("traffic"), restored);
+  EXPECT_EQ(rolled_back.at("traffic"), restored);
   bool abort_by_ctrl_c = false;
   for (const std::string& line : lines) {
     const auto event = nlohmann::json::parse(line);
@@ -147,6 +150,41 @@ TEST_F(RunCommand, TimeoutRestoresTheKnownGoodAndExits3WithPlainLines) {
   EXPECT_EQ(instances_alive(), 0);
 }
 
+// The manifest with its timed pause made a pause step that waits for `promote`.
+std::string held(const fs::path& file) {
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const std::string timed = "pause: {duration: 10m}";
+  text.replace(text.find(timed), timed.size(), "pause: {}");
+  return text;
+}
+
+// Issue 21: `--success-on-pause` exited 0 and tore everything down without a word, leaving
+// nothing to promote. `run` keeps nothing running after it exits, so it says so and gives the
+// known-good version its traffic back, verified, before exiting 0.
+TEST_F(RunCommand, SuccessOnPauseSaysWhyThenRestoresTheKnownGoodAndExits0) {
+  std::ofstream(dir_ / "held.yaml") << held(dir_ / "rollout.yaml");
+  start({"--success-on-pause", "-o", "json"}, "held.yaml");
+  std::vector<std::string> lines = rest();
+  EXPECT_EQ(exit_code(), 0);
+  ASSERT_GE(lines.size(), 3u);
+  bool said_why = false, restored = false;
+  for (const std::string& line : lines) {
+    const auto event = nlohmann::json::parse(line);
+    const std::string reason = event.value("reason", "");
+    said_why |= event.value("kind", "") == "Note" &&
+                reason.find("--success-on-pause: 2.0.0 reached a pause step") == 0 &&
+                reason.find("1.0.0 gets all traffic back") != std::string::npos;
+    restored |= event.value("phase", "") == "RolledBack" &&
+                reason == "aborted by --success-on-pause; 1.0.0 serves 100% (verified)";
+  }
+  EXPECT_TRUE(said_why);
+  EXPECT_TRUE(restored);
+  const auto summary = nlohmann::json::parse(lines.back());
+  EXPECT_EQ(summary.at("exitCode"), 0);
+  EXPECT_EQ(instances_alive(), 0);
+}
+
 // At a terminal (a pseudo-terminal from `script`; CI=true switched off for it), the live view
 // is drawn in place and a summary with the reason follows.
 TEST_F(RunCommand, TerminalGetsTheLiveViewAndASummary) {
@@ -162,7 +200,7 @@ TEST_F(RunCommand, TerminalGetsTheLiveViewAndASummary) {
   EXPECT_THAT(screen, HasSubstr("\x1b[2K"));  // lines redrawn in place
   EXPECT_THAT(screen, HasSubstr("piped  Progressing  step 2/3: pause 10m"));
   EXPECT_THAT(screen, HasSubstr("traffic   1.0.0 50%   2.0.0 50%"));
-  EXPECT_THAT(screen, HasSubstr("] 1/3"));
+  EXPECT_THAT(screen, HasSubstr("] 1/3 done"));
   EXPECT_THAT(screen, HasSubstr("piped: RolledBack after 00:0"));
   EXPECT_THAT(screen, HasSubstr("reason:     aborted by timeout; 1.0.0 serves 100% (verified)"));
   EXPECT_EQ(instances_alive(), 0);

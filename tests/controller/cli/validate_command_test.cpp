@@ -71,6 +71,9 @@ class ValidateCommand : public ::testing::Test {
     write("good.yaml", kGood);
     write("broken.yaml", kBroken);
     write("sim.yaml", kScenario);
+    std::string stable = kGood;
+    stable.insert(stable.find("  canary:"), "  stable: {version: \"1.4.0\"}\n");
+    write("stable.yaml", stable);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -112,10 +115,20 @@ TEST_P(ValidateText, ExitCodeAndOutput) {
 INSTANTIATE_TEST_SUITE_P(
     Files, ValidateText,
     ::testing::Values(
+        // Valid, but without a stable version: what `run` will refuse it with is said now
+        // (issue 21: validate passed it silently and run then refused it).
         TextCase{"Valid",
                  "good.yaml",
                  0,
-                 {"good.yaml: valid (Rollout \"checkout\", canary strategy, 3 steps)"}},
+                 {"good.yaml: valid (Rollout \"checkout\", canary strategy, 3 steps)",
+                  "good.yaml: warning: spec.stable.version is required for `rollguard run` (it "
+                  "keeps no store to remember the known-good version; use `serve` for that); "
+                  "`apply` is refused too until the server knows a known-good version of "
+                  "\"checkout\""}},
+        TextCase{"ValidWithAStableVersion",
+                 "stable.yaml",
+                 0,
+                 {"stable.yaml: valid (Rollout \"checkout\", canary strategy, 3 steps)"}},
         TextCase{"Broken",
                  "broken.yaml",
                  2,
@@ -129,13 +142,19 @@ INSTANTIATE_TEST_SUITE_P(
                  "good.yaml broken.yaml sim.yaml",
                  2,
                  {"good.yaml: valid (Rollout \"checkout\", canary strategy, 3 steps)",
+                  "good.yaml: warning: spec.stable.version is required for `rollguard run` (it "
+                  "keeps no store to remember the known-good version; use `serve` for that); "
+                  "`apply` is refused too until the server knows a known-good version of "
+                  "\"checkout\"",
                   "broken.yaml:14:27: spec.strategy.canary.steps[1].pause.duration: expected a "
                   "duration like \"30s\", got the number 30 (a bare number has no unit; write "
                   "\"30s\" for seconds)",
                   "broken.yaml:15:9: spec.strategy.canary.steps[2]: unknown key \"setWeigth\" "
                   "(did you mean \"setWeight\"?)",
                   "broken.yaml: invalid (2 problems)",
-                  "sim.yaml: valid (Scenario \"sim\", rollout \"checkout\", 1 run)"}},
+                  "sim.yaml: valid (Scenario \"sim\", rollout \"checkout\", 1 run)",
+                  "sim.yaml: warning: the rollout must name spec.stable.version for `rollguard "
+                  "simulate` (the version the simulated rollout starts from)"}},
         TextCase{"MissingFile",
                  "nothere.yaml",
                  2,
@@ -164,6 +183,8 @@ TEST_F(ValidateCommand, JsonOutputIsOneObjectPerFile) {
   EXPECT_EQ(good["kind"], "Rollout");
   EXPECT_EQ(good["valid"], true);
   EXPECT_TRUE(good["diagnostics"].empty());
+  ASSERT_EQ(good["warnings"].size(), 1u);
+  EXPECT_EQ(good["warnings"][0].get<std::string>().rfind("spec.stable.version is required", 0), 0u);
   EXPECT_FALSE(good.contains("explained"));
   const auto broken = nlohmann::json::parse(out[1]);
   EXPECT_EQ(broken["valid"], false);

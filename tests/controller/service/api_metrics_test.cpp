@@ -34,7 +34,7 @@ TEST_F(ApiMetricsTest, RolloutsByPhaseStepsVerdictsAndRollbacks) {
   EXPECT_EQ(m.at("rollguard_rollouts{phase=\"Progressing\"}"), 1);
   EXPECT_EQ(m.at("rollguard_rollouts{phase=\"RolledBack\"}"), 1);
   EXPECT_EQ(m.at("rollguard_rollouts{phase=\"Succeeded\"}"), 0);
-  EXPECT_EQ(m.at("rollguard_rollout_step{rollout=\"checkout\"}"), 2);
+  EXPECT_EQ(m.at("rollguard_rollout_step{rollout=\"checkout\"}"), 3);  // index 2: step 3
   EXPECT_EQ(m.at("rollguard_rollout_steps{rollout=\"checkout\"}"), 3);
   EXPECT_EQ(m.at("rollguard_rollout_canary_weight{rollout=\"checkout\"}"), 25);
   EXPECT_EQ(m.at("rollguard_analysis_verdicts_total{verdict=\"Successful\"}"), 1);

@@ -43,7 +43,7 @@ TEST_F(ApiRolloutsTest, StatusHasPhaseStepsTrafficVersionsAndAnalyses) {
   const auto s = r.json();
   EXPECT_EQ(s["name"], "checkout");
   EXPECT_EQ(s["phase"], "Progressing");
-  EXPECT_EQ(s["step"], 1);
+  EXPECT_EQ(s["step"], 2);  // the step's number, as events and "step 2/3" texts give it
   EXPECT_EQ(s["steps"], 3);
   EXPECT_EQ(s["traffic"]["canary"], 10.0);
   EXPECT_EQ(s["canaryVersion"], "2.0.0");

@@ -1,6 +1,7 @@
 // ctest: integration
 // The `rollguard` client commands as a user runs them: the real binary against an ApiServer in
 // this process, with exit codes, NDJSON and the environment variables of the spec.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -114,6 +115,30 @@ INSTANTIATE_TEST_SUITE_P(Ends, ClientWaitTest,
                                            ExitCase{"Failed", Phase::Failed, 4}),
                          [](const auto& info) { return info.param.name; });
 
+// A pipeline hands over to a person at a pause step: the client exits 0 there and the
+// rollout stays paused on the server; a pause for a failed analysis is no success.
+TEST_F(ClientTest, ApplyWaitSuccessOnPauseEndsAtAPauseStepOnly) {
+  ChildProcess child;
+  launch(child, {"apply", manifest_file("checkout"), "--wait", "--success-on-pause", "-o", "json"});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (events_requests() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  ASSERT_GE(events_requests(), 2);
+  service_.move_to("checkout", Phase::Paused, "errors over 2%", PauseReason::Failure);
+  service_.move_to("checkout", Phase::Progressing, "resumed");
+  service_.move_to("checkout", Phase::Paused, "step 2/3: pause: waiting for promote",
+                   PauseReason::Step);
+  const CliRun run = finish(child);
+  EXPECT_EQ(run.exit_code, 0);
+  ASSERT_FALSE(run.lines.empty());
+  const auto summary = nlohmann::json::parse(run.lines.back());
+  EXPECT_EQ(summary["phase"], "Paused");
+  EXPECT_EQ(summary["exitCode"], 0);
+  EXPECT_EQ(service_.get("checkout")->state.phase, Phase::Paused);
+  // Watching a rollout already held at its pause step ends at once.
+  EXPECT_EQ(cli({"status", "checkout", "--watch", "--success-on-pause"}).exit_code, 0);
+}
+
 TEST_F(ClientTest, StatusWatchTimesOutWithExit3) {
   service_.apply(*parse_rollout_text(manifest_yaml("checkout"), Format::Yaml).value, "otto");
   const CliRun run = cli({"status", "checkout", "--watch", "--timeout", "300ms"});
@@ -165,6 +190,63 @@ TEST_F(ClientTest, ActionsGetAndHistory) {
   run = cli({"get"});
   ASSERT_EQ(run.lines.size(), 2u);
   EXPECT_EQ(run.lines[1].rfind("checkout", 0), 0u);
+}
+
+// Issue 21: the event said "step 2/..." while `get` said 1/3 and the JSON "step":1; a
+// rolled-back rollout read "RolledBack ()"; analyses were listed by their run id.
+TEST_F(ClientTest, GetSpeaksOneStepNumberingAndNamesTheTemplates) {
+  const std::string yaml = R"(apiVersion: rollguard.dev/v1
+kind: Rollout
+metadata: {name: checkout}
+spec:
+  stable: {version: "1.0.0"}
+  canary: {version: "2.0.0"}
+  target:
+    static: {stable: ["127.0.0.1:9001"], canary: ["127.0.0.1:9002"]}
+  analysis:
+    templates:
+      - name: errors
+        metric: {builtin: {query: error_rate}}
+        successCondition: "result < 0.02"
+  strategy:
+    canary:
+      steps:
+        - setWeight: 10
+        - analysis: {templates: [errors]}
+        - setWeight: 50
+)";
+  service_.apply(*parse_rollout_text(yaml, Format::Yaml).value, "otto");
+  service_.set_split("checkout", TrafficSplit{90, 10, 0}, 1);  // the second step
+  service_.verdict("checkout", "step2.0", Verdict::Successful);
+
+  CliRun run = cli({"get", "checkout"});
+  ASSERT_EQ(run.exit_code, 0);
+  std::string text;
+  for (const std::string& line : run.lines) text += line + "\n";
+  EXPECT_THAT(text, ::testing::HasSubstr("\nStep:        2/3\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("\nPhase:       Progressing\n"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("\n  errors +step 2 +Successful\n"));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("step2.0")));
+
+  run = cli({"get", "checkout", "-o", "json"});
+  ASSERT_EQ(run.lines.size(), 1u);
+  const auto status = nlohmann::json::parse(run.lines[0]);
+  run = cli({"history", "checkout", "-o", "json"});
+  nlohmann::json step_started;
+  for (const std::string& line : run.lines)
+    if (nlohmann::json::parse(line)["kind"] == "StepStarted")
+      step_started = nlohmann::json::parse(line);
+  ASSERT_FALSE(step_started.is_null());
+  EXPECT_EQ(status["step"], 2);
+  EXPECT_EQ(status["step"], step_started["step"]);
+
+  run = cli({"get"});
+  ASSERT_EQ(run.lines.size(), 2u);
+  EXPECT_THAT(run.lines[1], ::testing::HasSubstr(" 2/3 "));
+
+  service_.move_to("checkout", Phase::RolledBack, "errors over 2%");
+  run = cli({"get", "checkout"});
+  EXPECT_THAT(run.lines, ::testing::Contains("Phase:       RolledBack"));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <future>
 
+#include "support/free_port.hpp"
 #include "support/test_http_server.hpp"
 
 namespace rollguard {
@@ -111,6 +112,18 @@ TEST(FetchErrors, BadUrlAnswersAtOnce) {
     EXPECT_NE(r.error.find("bad URL"), std::string::npos) << r.error;
   });
   EXPECT_TRUE(called);
+}
+
+// What the socket said, in the words the probes use (health/net/net_error.hpp), not
+// cpprestsdk's "Failed to connect to any resolved endpoint".
+TEST(FetchErrors, ClosedPortSaysConnectionRefused) {
+  const std::string address = "127.0.0.1:" + std::to_string(testing::free_port());
+  FetchRequest request;
+  request.url = "http://" + address + "/x";
+  request.timeout = 5s;
+  const FetchResult r = fetch_sync(request);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.error, "request to " + address + " failed: connection refused or host unreachable");
 }
 
 TEST(FetchErrors, UrlEncoding) {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <thread>
 
+#include "health/judges/measurement_judge.hpp"
 #include "health/support/prometheus_process.hpp"
 #include "health/support/read_sync.hpp"
 #include "support/free_port.hpp"
@@ -126,12 +127,7 @@ TEST_F(RealPrometheus, Queries) {
        {},
        false,
        "empty vector"},
-      {"bad_query",
-       "sum(rg_requests_total",
-       kCanaryV2,
-       {},
-       false,
-       "Prometheus HTTP 400: bad_data: "},
+      {"bad_query", "sum(rg_requests_total", kCanaryV2, {}, false, "HTTP 400: bad_data: "},
       {"range_vector", "rg_requests_total[1m]", kCanaryV2, {}, false, "matrix"},
       {"string_result", R"("hello")", kCanaryV2, {}, false, "string"},
       {"unknown_placeholder",
@@ -167,14 +163,45 @@ TEST_F(RealPrometheus, BadQueryCarriesPrometheusOwnMessage) {
   EXPECT_NE(r.reading.error.find("parse error"), std::string::npos) << r.reading.error;
 }
 
-TEST(PrometheusDown, ConnectionRefusedIsAnError) {
+// Issue 21: an unreachable Prometheus read "prometheus: Prometheus: request to ... failed:
+// Failed to connect to any resolved endpoint". The measurement names the provider once and
+// says what the socket said.
+TEST(PrometheusDown, ConnectionRefusedSaysSoAndNamesTheProviderOnce) {
   const unsigned short port = testing::free_port();  // nothing listens there
-  PrometheusProvider provider({"http://127.0.0.1:" + std::to_string(port), "up", 5s});
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+  PrometheusProvider provider({"http://" + address, "up", 5s});
   const auto r = read_sync(provider, kCanaryV2);
   ASSERT_TRUE(r.answered);
   EXPECT_FALSE(r.reading.ok());
-  EXPECT_NE(r.reading.error.find("Prometheus: "), std::string::npos) << r.reading.error;
+  EXPECT_EQ(r.reading.error,
+            "request to " + address + " failed: connection refused or host unreachable");
   EXPECT_TRUE(r.reading.value.empty());
+
+  AnalysisTemplate t;
+  t.name = "errors";
+  t.metric = PrometheusMetric{"http://" + address, "up", 5s};
+  t.successCondition = "result < 1";
+  const auto compiled = CompiledTemplate::compile(t);
+  ASSERT_TRUE(std::holds_alternative<CompiledTemplate>(compiled));
+  const Measurement m =
+      judge_measurement(std::get<CompiledTemplate>(compiled), {r.reading, {}, {}, {}, {}}, {});
+  EXPECT_EQ(m.verdict, Verdict::Error);
+  EXPECT_EQ(m.reason, "prometheus: request to " + address +
+                          " failed: connection refused or host unreachable");
+}
+
+// A query that matches nothing (no errors yet) is the usual cause: the reason says the fix.
+TEST(PrometheusEmpty, EmptyVectorHintsAtOrVector0) {
+  TestHttpServer server;
+  server.route("/*",
+               answering(200, R"({"status":"success","data":{"resultType":"vector","result":[]}})",
+                         "application/json"));
+  PrometheusProvider provider({server.url(), "sum(rate(errors_total[1m]))", 2s});
+  const auto r = read_sync(provider, kCanaryV2);
+  ASSERT_TRUE(r.answered);
+  EXPECT_EQ(r.reading.error,
+            "empty vector: the query matched no series (when none is a valid answer, such as "
+            "no errors yet, end the query with `or vector(0)`)");
 }
 
 struct FakeCase {
@@ -206,20 +233,20 @@ INSTANTIATE_TEST_SUITE_P(
     Faults, FakePrometheus,
     ::testing::Values(
         FakeCase{"http_500_text", answering(500, "internal failure", "text/plain"),
-                 "Prometheus HTTP 500: internal failure"},
+                 "HTTP 500: internal failure"},
         FakeCase{
             "http_503_prometheus_json",
             answering(503, R"({"status":"error","errorType":"unavailable","error":"not ready"})",
                       "application/json"),
-            "Prometheus HTTP 503: unavailable: not ready"},
+            "HTTP 503: unavailable: not ready"},
         FakeCase{"garbage_json", answering(200, "{\"status\": \"succ", "application/json"),
-                 "bad JSON from Prometheus"},
+                 "not JSON: {\"status\": \"succ"},
         FakeCase{
             "status_error_with_200",
             answering(200,
                       R"({"status":"error","errorType":"execution","error":"too many samples"})",
                       "application/json"),
-            "Prometheus error: execution: too many samples"},
+            "query failed: execution: too many samples"},
         FakeCase{"no_data", answering(200, R"({"status":"success"})", "application/json"),
                  "without data"},
         FakeCase{
@@ -275,7 +302,7 @@ INSTANTIATE_TEST_SUITE_P(
             R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,2]}]}})",
             {},
             "bad sample value"},
-        ParseCase{"json_array_body", "[1,2]", {}, "bad JSON"}),
+        ParseCase{"json_array_body", "[1,2]", {}, "not a JSON object: [1,2]"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
