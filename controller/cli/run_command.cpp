@@ -108,8 +108,11 @@ int run(const RunOptions& options) {
   for (int tick = 0;; ++tick, std::this_thread::sleep_for(50ms)) {
     state = live.state();
     if (live_view && tick % 4 == 0) {
+      // The snapshot asks the rollout's strand (analyses), whose event callback takes
+      // view_mutex: taken under the lock, the two would wait for each other.
+      const auto frame = snapshot(state);
       std::lock_guard lock(view_mutex);
-      view.draw(snapshot(state));
+      view.draw(frame);
     }
     if (is_terminal(state.phase) && live.settled()) break;
     if (options.success_on_pause && reached_step_pause(state) && !aborted) {
@@ -135,8 +138,9 @@ int run(const RunOptions& options) {
                    : timed_out && state.phase != Phase::Failed ? kTimedOut
                                                                : exit_code_for(state.phase);
   if (live_view) {
+    const auto frame = snapshot(state);  // outside the lock, as above
     std::lock_guard lock(view_mutex);
-    view.finish(snapshot(state), code);
+    view.finish(frame, code);
   }
   live.shutdown();
   if (!webhooks.drain())
