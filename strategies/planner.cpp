@@ -33,6 +33,12 @@ bool whole_number(std::string_view text, T& out) {
 Planner::Planner(const RolloutSpec& spec)
     : program_(compile_program(spec)), policy_(spec.rollback) {}
 
+bool Planner::analysed() const {
+  if (program_.background && !program_.background->templates.empty()) return true;
+  return std::any_of(program_.steps.begin(), program_.steps.end(),
+                     [](const Step& st) { return !st.templates.empty(); });
+}
+
 bool Planner::last_step(const RolloutState& s) const {
   return s.step + 1 >= program_.steps.size() || (s.skipToEnd && s.step >= program_.finalSwitch);
 }

@@ -46,6 +46,9 @@ class Planner {
   Plan plan(const RolloutState& s, TimePoint now) const;
   StepGate gate(const RolloutState& s, TimePoint now) const;
 
+  // Whether the rollout has any analysis (a step's or a background one): then it is promoted
+  // only on a successful measurement.
+  bool analysed() const;
   // The analysis the current step waits for, if any, and the background analysis, if running.
   std::optional<AnalysisRequest> step_analysis(const RolloutState& s) const;
   std::optional<AnalysisRequest> background_analysis(const RolloutState& s) const;

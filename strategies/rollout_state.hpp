@@ -58,7 +58,10 @@ struct RolloutState {
   TrafficSplit applied;     // the split last verified on the router
   bool previewApplied = false;
   std::map<std::string, Verdict> verdicts;  // final verdicts by analysis id
-  std::string message;                      // the latest one-line reason
+  // Successful measurements of the current analyses (step or background) since the revision
+  // started or was retried: a rollout with analyses is promoted only once there is one.
+  int successfulMeasurements = 0;
+  std::string message;  // the latest one-line reason
   bool operator==(const RolloutState&) const = default;
 };
 

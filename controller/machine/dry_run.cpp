@@ -96,6 +96,10 @@ void DryRun::run_to_end(const std::function<Verdict(std::size_t)>& verdict_for,
       converge();
       continue;
     }
+    // Background analyses measure as the step's would conclude: by assumption.
+    for (const AnalysisRequest& a : p.analyses)
+      if (a.kind == AnalysisKind::Background)
+        send(AnalysisProgress{a.id, verdict_for(state.step + 1) == Verdict::Successful});
     if (!p.wakeAt) return;
     advance(std::max(Duration{0}, *p.wakeAt - clock.now()));
   }

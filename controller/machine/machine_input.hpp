@@ -32,6 +32,9 @@ struct TrafficFailed {  // setting or verifying the split failed; it will be ret
 
 struct AnalysisProgress {  // a measurement arrived: the step is not stuck
   std::string id;
+  // It was Successful: judged on data, at least minSamples requests behind it. Promotion
+  // needs one (RolloutState::successfulMeasurements).
+  bool successful = false;
 };
 
 struct AnalysisCompleted {

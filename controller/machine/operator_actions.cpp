@@ -105,6 +105,7 @@ void RolloutMachine::Transition::retry(const std::string& actor) {
   s_.step = 0;
   s_.skipToEnd = false;
   s_.verdicts.clear();
+  s_.successfulMeasurements = 0;
   s_.startedAt = s_.stepStartedAt = s_.lastProgressAt = now_;
   enter(Phase::Pending, "retried by " + actor + ": starting " + s_.canaryVersion + " again", actor);
 }

@@ -137,7 +137,18 @@ void RolloutMachine::Transition::settle() {
     if (gate == StepGate::AwaitingPromotion) {
       return pause(PauseReason::Step, planner().step_label(s_) + ": waiting for promote");
     }
-    if (planner().last_step(s_)) return succeed();
+    if (planner().last_step(s_)) {
+      // No data is never a success, whatever the limits let through (an inconclusiveLimit
+      // that tolerates every measurement, a background analysis no step waits for): the
+      // change is promoted on evidence or by a person (promote --full, or promote at a pause).
+      if (planner().analysed() && !s_.skipToEnd && s_.successfulMeasurements == 0) {
+        return on_bad(Verdict::Inconclusive,
+                      "not promoting " + s_.canaryVersion +
+                          ": no successful measurement with data behind it (minSamples) in "
+                          "this rollout; promote --full promotes it anyway");
+      }
+      return succeed();
+    }
     start_step(s_.step + 1);
   }
 }
@@ -203,7 +214,9 @@ void RolloutMachine::Transition::operator()(const TrafficFailed& in) {
 }
 
 void RolloutMachine::Transition::operator()(const AnalysisProgress& in) {
-  if (planner().is_current_analysis(s_, in.id)) s_.lastProgressAt = now_;
+  if (!planner().is_current_analysis(s_, in.id)) return;
+  s_.lastProgressAt = now_;
+  if (in.successful) ++s_.successfulMeasurements;
 }
 
 void RolloutMachine::Transition::operator()(const AnalysisCompleted& in) {
@@ -211,6 +224,9 @@ void RolloutMachine::Transition::operator()(const AnalysisCompleted& in) {
   if (!current || s_.verdicts.contains(in.id)) return;  // a stale or repeated report
   s_.verdicts[in.id] = in.verdict;
   s_.lastProgressAt = now_;
+  // A Successful template has at least one successful measurement by construction.
+  if (in.verdict == Verdict::Successful)
+    s_.successfulMeasurements = std::max(1, s_.successfulMeasurements);
   emit(EventKind::AnalysisCompleted, std::string(to_string(in.verdict)) + ": " + in.reason);
   if (in.verdict != Verdict::Successful && s_.phase != Phase::Pending)
     on_bad(in.verdict, in.reason);

@@ -265,8 +265,9 @@ void AnalysisRunner::record(const std::string& id, std::size_t index, Measuremen
   it->second->pending[index] = false;
   if (env_.on_measurement)
     env_.on_measurement(id, it->second->run.templates()[index].compiled().spec.name, m);
+  const bool successful = m.verdict == Verdict::Successful;
   it->second->run.templates()[index].record(std::move(m));
-  on_progress_(id);
+  on_progress_(id, successful);
   settle(id);
 }
 

@@ -51,7 +51,8 @@ struct TemplateProgress {
 class AnalysisRunner {
  public:
   using Completed = std::function<void(const std::string& id, Verdict, const std::string& why)>;
-  using Progress = std::function<void(const std::string& id)>;
+  // A measurement of run `id` was recorded; `successful`: it was Successful.
+  using Progress = std::function<void(const std::string& id, bool successful)>;
 
   AnalysisRunner(AnalysisEnvironment env, Progress on_progress, Completed on_completed);
   ~AnalysisRunner();

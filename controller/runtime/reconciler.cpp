@@ -99,7 +99,8 @@ void Reconciler::attach() {
     return e.empty() ? std::string{} : e.front();
   };
   analyses_ = std::make_unique<AnalysisRunner>(
-      std::move(env), [this](const std::string& id) { on_analysis_progress(id); },
+      std::move(env),
+      [this](const std::string& id, bool successful) { on_analysis_progress(id, successful); },
       [this](const std::string& id, Verdict v, const std::string& why) {
         feed(AnalysisCompleted{id, v, why});
       });
@@ -278,8 +279,8 @@ void Reconciler::wake() {
 
 // A measurement moves the no-progress deadline and nothing else of the plan, unless the
 // machine made more of it (events): then everything is looked at again.
-void Reconciler::on_analysis_progress(const std::string& id) {
-  MachineOutcome out = machine_.apply(state_, AnalysisProgress{id}, now());
+void Reconciler::on_analysis_progress(const std::string& id, bool successful) {
+  MachineOutcome out = machine_.apply(state_, AnalysisProgress{id, successful}, now());
   emit(out.events);
   if (!out.events.empty() || reconciling_) return reconcile();
   plan_wake_at_ = plan().wakeAt;

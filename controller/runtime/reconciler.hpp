@@ -102,7 +102,7 @@ class Reconciler {
   void watch_probes();
   void wake();
   void on_probe_result(TimePoint due);
-  void on_analysis_progress(const std::string& id);
+  void on_analysis_progress(const std::string& id, bool successful);
   void on_target(const TargetReport& report);
 
   ReconcilerParts parts_;

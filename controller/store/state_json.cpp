@@ -135,6 +135,7 @@ json state_to_store_json(const RolloutState& s) {
           {"applied", split(s.applied)},
           {"previewApplied", s.previewApplied},
           {"verdicts", verdicts},
+          {"successfulMeasurements", s.successfulMeasurements},
           {"message", s.message}};
 }
 
@@ -161,6 +162,10 @@ std::variant<RolloutState, std::string> state_from_store_json(const json& j) {
   r.per_role("applied", s.applied);
   r.get("previewApplied", s.previewApplied);
   r.get("message", s.message);
+  // Added with issue 22; a row written before has none, and nothing measured is what it
+  // implies once its analyses start again on resume.
+  if (j.contains("successfulMeasurements"))
+    r.get("successfulMeasurements", s.successfulMeasurements);
   std::map<std::string, std::string> verdicts;
   r.get("verdicts", verdicts);
   for (const auto& [id, text] : verdicts) {

@@ -4,8 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <vector>
 
+#include "health/judges/exact_rank_sum.hpp"
 #include "health/judges/rank_sum.hpp"
 
 namespace rollguard {
@@ -68,8 +70,11 @@ JudgeResult judge_mann_whitney(const CompareSpec& spec, std::span<const double> 
                                         " samples equal " + format_number(xs.front()));
 
   const RankSumTest test = rank_sum_test(xs, ys);
+  // Exact where ties make U too coarse for the normal approximation and counting is cheap.
+  const std::optional<double> exact = exact_rank_sum_p(xs, ys);
+  const double p_value = exact.value_or(test.p_value);
   r.statistic = test.u;
-  r.p_value = test.p_value;
+  r.p_value = p_value;
   std::vector<double> scratch;
   const ShiftInterval shift = hodges_lehmann(xs, ys, spec.confidence, scratch);
   r.estimate = shift.estimate;
@@ -80,13 +85,23 @@ JudgeResult judge_mann_whitney(const CompareSpec& spec, std::span<const double> 
   r.lower = shift.lower;
   r.upper = shift.upper;
 
+  // The U test decides, at two-sided level 1 - confidence, its side named by the sign of
+  // U - mn/2; the shift's interval is reported beside it. The interval inverts the same test
+  // without the tie correction, and with tied, zero-heavy samples (per-interval error rates:
+  // most intervals fail nothing on either side) its lower end stays at 0 until the canary
+  // fails in more than half of its intervals, while the tie-corrected test already sees the
+  // ordering (docs/judges.md, "Why the test and not the interval").
+  const double alpha = 1 - spec.confidence;
+  const bool significant = p_value < alpha;
+  const bool above = significant && test.z > 0, below = significant && test.z < 0;
   const std::string shift_text = "shift " + signed_number(shift.estimate) + " in [" +
                                  format_number(shift.lower) + ", " + format_number(shift.upper) +
-                                 "], p " + format_number(test.p_value);
-  const bool above = shift.lower > 0, below = shift.upper < 0;
-  std::string details = ratio_clause(r.ratio, spec) + ", " + shift_text;
-  if (!above && !below) details += " (not significant)";
-  details += ", " + confidence;
+                                 "]";
+  const std::string p_text =
+      std::string(exact ? "exact p " : "p ") + format_number(p_value) +
+      (significant ? " < " + format_number(alpha) : std::string(" (not significant)"));
+  const std::string details =
+      ratio_clause(r.ratio, spec) + ", " + p_text + ", " + shift_text + ", " + confidence;
   const JudgeClass side = ratio_class(r.ratio, spec);
   if (above) return finish(side == JudgeClass::High ? side : JudgeClass::Pass, details);
   if (below) return finish(side == JudgeClass::Low ? side : JudgeClass::Pass, details);

@@ -46,7 +46,7 @@ class AnalysisRunnerTest : public ::testing::Test {
     env.outcomes = &outcomes_;
     env.post = [](std::function<void()> work) { work(); };
     runner_ = std::make_unique<AnalysisRunner>(
-        std::move(env), [this](const std::string& id) { ++progress_[id]; },
+        std::move(env), [this](const std::string& id, bool) { ++progress_[id]; },
         [this](const std::string& id, Verdict v, const std::string& why) {
           verdicts_[id] = {v, why};
         });

@@ -40,6 +40,7 @@ RolloutState random_state(std::mt19937_64& rng) {
   s.previewApplied = pick(2);
   for (int i = pick(4); i > 0; --i) s.verdicts[word()] = static_cast<Verdict>(pick(4));
   s.message = word();
+  s.successfulMeasurements = pick(1000);
   return s;
 }
 
@@ -52,6 +53,18 @@ TEST(StateJson, RandomStatesRoundTrip) {
     ASSERT_TRUE(std::holds_alternative<RolloutState>(back)) << std::get<std::string>(back);
     ASSERT_EQ(std::get<RolloutState>(back), s) << text;
   }
+}
+
+// A row written before successfulMeasurements existed (issue 22) reads as nothing measured.
+TEST(StateJson, ARowWithoutSuccessfulMeasurementsReadsAsNone) {
+  std::mt19937_64 rng(22);
+  RolloutState s = random_state(rng);
+  nlohmann::json j = state_to_store_json(s);
+  j.erase("successfulMeasurements");
+  auto back = state_from_store_json(j);
+  ASSERT_TRUE(std::holds_alternative<RolloutState>(back)) << std::get<std::string>(back);
+  s.successfulMeasurements = 0;
+  EXPECT_EQ(std::get<RolloutState>(back), s);
 }
 
 struct Damage {

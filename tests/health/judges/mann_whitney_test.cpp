@@ -54,9 +54,10 @@ const auto kTight = range(100, 0.1, 40);  // 100..103.9, mean 101.95
 INSTANTIATE_TEST_SUITE_P(
     Cases, MannWhitneyJudge,
     ::testing::Values(
-        JudgeCase{"DoubledIsHigh", scaled(kBaseline, 2), kBaseline, Direction::Increase, 1.2, 0.98,
-                  JudgeClass::High, true,
-                  "canary 39 vs baseline 19.5 (mannWhitney, ratio 2x > 1.2x, shift +"},
+        JudgeCase{
+            "DoubledIsHigh", scaled(kBaseline, 2), kBaseline, Direction::Increase, 1.2, 0.98,
+            JudgeClass::High, true,
+            "canary 39 vs baseline 19.5 (mannWhitney, ratio 2x > 1.2x, p 3.26e-06 < 0.02, shift +"},
         JudgeCase{"DoubledIsNotBadWhenDecreaseIsBad", scaled(kBaseline, 2), kBaseline,
                   Direction::Decrease, 1.2, 0.98, JudgeClass::High, false, "confidence 0.98)"},
         JudgeCase{"HalvedIsLow", scaled(kBaseline, 0.5), kBaseline, Direction::Either, 1.2, 0.98,
@@ -68,7 +69,7 @@ INSTANTIATE_TEST_SUITE_P(
         // is certain but the ratio 1.05x is inside the tolerance.
         JudgeCase{"SignificantButSmallShiftIsPass", range(105, 0.1, 40), kTight,
                   Direction::Increase, 1.2, 0.98, JudgeClass::Pass, false,
-                  "ratio 1.05x within 0.8x..1.2x, shift +5 in [4"},
+                  "ratio 1.05x within 0.8x..1.2x, p 1.44e-14 < 0.02, shift +5 in [4"},
         JudgeCase{"InterleavedIsPass", range(10.5, 1, 20), kBaseline, Direction::Either, 1.0, 0.98,
                   JudgeClass::Pass, false, "(not significant)"},
         JudgeCase{"AllEqualIsPass", std::vector<double>(10, 3.0), std::vector<double>(12, 3.0),
@@ -117,13 +118,16 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.name; });
 
 TEST(MannWhitneyJudgeNumbers, ReportsTheTestAndTheInterval) {
-  // The hand-worked example of rank_sum_test.cpp: U = 15 of 20, p = 0.2703.
+  // The hand-worked example of rank_sum_test.cpp: U = 15 of 20 (normal approximation p =
+  // 0.2703). The judge counts it exactly: of the C(9, 4) = 126 splits, 18 have U >= 15 (U <= 5
+  // by symmetry: 1 + 1 + 2 + 3 + 5 + 6 partitions of 0..5 into at most 4 parts of at most 5),
+  // so two-sided p = 36 / 126.
   CompareSpec spec;
   spec.confidence = 0.8;
   const std::vector<double> canary{15, 7, 12, 9}, baseline{11, 3, 10, 8, 5};  // unsorted
   const JudgeResult r = judge_mann_whitney(spec, canary, baseline);
   EXPECT_DOUBLE_EQ(r.statistic, 15);
-  EXPECT_NEAR(r.p_value, 0.2703, 1e-4);
+  EXPECT_NEAR(r.p_value, 36.0 / 126, 1e-12);
   EXPECT_DOUBLE_EQ(r.canary, 10.75);
   EXPECT_DOUBLE_EQ(r.baseline, 7.4);
   EXPECT_DOUBLE_EQ(r.ratio, 10.75 / 7.4);
@@ -132,11 +136,12 @@ TEST(MannWhitneyJudgeNumbers, ReportsTheTestAndTheInterval) {
   // the median is (D(10) + D(11)) / 2 = 4.
   EXPECT_DOUBLE_EQ(r.estimate, 4);
   // C = round(10 - 1.28155·sqrt(20·10/12)) = round(4.768) = 5: [D(5), D(16)] = [-1, 7],
-  // which holds 0 (as p = 0.27 > 0.2 says): Pass, though the ratio 1.45x is past 1.2x.
+  // which holds 0, as p = 0.29 > 0.2 says: Pass, though the ratio 1.45x is past 1.2x.
   EXPECT_DOUBLE_EQ(r.lower, -1);
   EXPECT_DOUBLE_EQ(r.upper, 7);
   EXPECT_EQ(r.classification, JudgeClass::Pass) << r.reason;
-  EXPECT_NE(r.reason.find("shift +4 in [-1, 7], p 0.27 (not significant)"), std::string::npos)
+  EXPECT_NE(r.reason.find("exact p 0.286 (not significant), shift +4 in [-1, 7]"),
+            std::string::npos)
       << r.reason;
 }
 
