@@ -112,8 +112,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand("serve", "Run the controller: HTTP API, store, many rollouts");
   cmd->add_option("--listen", options->listen, "ADDR:PORT of the API (default 127.0.0.1:8470)");
-  auto* data =
-      cmd->add_option("--data", options->data, "Directory of the SQLite store (default ./rollguard-data)");
+  auto* data = cmd->add_option("--data", options->data,
+                               "Directory of the SQLite store (default ./rollguard-data)");
   cmd->add_option("--store", options->store,
                   "PostgreSQL database instead of --data: postgresql://USER@HOST:PORT/DB")
       ->excludes(data);

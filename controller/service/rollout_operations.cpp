@@ -228,8 +228,8 @@ ActionResult LocalRolloutService::remove(const std::string& name, const std::str
     const std::size_t step = state.phase == Phase::Pending ? 0 : state.step + 1;
     const std::string note = removal_note(m->spec, state.knownGood, aborted);
     m->removing = true;
-    auto e =
-        record(*m, {Event{clock_.now(), EventKind::Note, state.phase, step, note, actor}}, state, true);
+    auto e = record(*m, {Event{clock_.now(), EventKind::Note, state.phase, step, note, actor}},
+                    state, true);
     if (e) {
       m->removing = false;
       return e;

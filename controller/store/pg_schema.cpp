@@ -98,8 +98,9 @@ std::string migrate(Connection& db, int target) {
            std::to_string(latest_schema_version()) + ")";
   }
   if (current == 0) {
-    Result r = db.exec("CREATE TABLE rollguard_schema (version INTEGER NOT NULL); "
-                       "INSERT INTO rollguard_schema VALUES (0)");
+    Result r = db.exec(
+        "CREATE TABLE rollguard_schema (version INTEGER NOT NULL); "
+        "INSERT INTO rollguard_schema VALUES (0)");
     if (!r.error().empty()) return r.error();
   }
   // All pending migrations in one transaction: PostgreSQL's DDL is transactional, so the

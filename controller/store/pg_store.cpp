@@ -14,7 +14,6 @@ using pg::Result;
 // classid 0 and this objid).
 constexpr std::int64_t kDatabaseLock = 7346022;
 
-
 }  // namespace
 
 std::variant<std::unique_ptr<PgStore>, StoreError> PgStore::open(const std::string& uri,
@@ -115,20 +114,22 @@ StoreResult<std::vector<StoredEvent>> PgStore::begin_revision(const RolloutRecor
   if (!t.begin_error().empty()) return store_error(what, t.begin_error());
   if (std::string e = fenced(record.name); !e.empty()) return store_error(what, e);
   std::string e =
-      db_.exec("INSERT INTO rollouts (name, revision, spec, state, known_good, deleted, updated_at) "
-               "VALUES ($1, $2, $3, $4, $5, FALSE, $6) ON CONFLICT (name) DO UPDATE SET "
-               "revision = $2, spec = $3, state = $4, known_good = $5, deleted = FALSE, "
-               "updated_at = $6",
-               {param(record.name), param(record.revision), param(spec_text(record.applied)),
-                param(state_text(record.state)), param(record.state.knownGood),
-                param(to_millis(record.updatedAt))})
+      db_.exec(
+             "INSERT INTO rollouts (name, revision, spec, state, known_good, deleted, updated_at) "
+             "VALUES ($1, $2, $3, $4, $5, FALSE, $6) ON CONFLICT (name) DO UPDATE SET "
+             "revision = $2, spec = $3, state = $4, known_good = $5, deleted = FALSE, "
+             "updated_at = $6",
+             {param(record.name), param(record.revision), param(spec_text(record.applied)),
+              param(state_text(record.state)), param(record.state.knownGood),
+              param(to_millis(record.updatedAt))})
           .error();
   if (e.empty()) {
-    e = db_.exec("INSERT INTO revisions (rollout, revision, spec, canary, started_from, "
-                 "created_at, actor) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                 {param(record.name), param(record.revision), param(spec_text(record.spec)),
-                  param(record.spec.canary), param(record.state.stableVersion),
-                  param(to_millis(record.updatedAt)), param(actor)})
+    e = db_.exec(
+               "INSERT INTO revisions (rollout, revision, spec, canary, started_from, "
+               "created_at, actor) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+               {param(record.name), param(record.revision), param(spec_text(record.spec)),
+                param(record.spec.canary), param(record.state.stableVersion),
+                param(to_millis(record.updatedAt)), param(actor)})
             .error();
   }
   std::vector<StoredEvent> stored;
@@ -142,7 +143,8 @@ StoreResult<std::vector<StoredEvent>> PgStore::begin_revision(const RolloutRecor
 std::string PgStore::insert_events(const std::string& name, int revision, const Events& events,
                                    std::vector<StoredEvent>& stored, TimePoint& latest) {
   if (events.empty()) return {};
-  Result last = db_.exec("SELECT COALESCE(MAX(seq), 0) FROM events WHERE rollout = $1", {param(name)});
+  Result last =
+      db_.exec("SELECT COALESCE(MAX(seq), 0) FROM events WHERE rollout = $1", {param(name)});
   if (!last.error().empty()) return last.error();
   std::int64_t seq = last.integer(0, 0);
   for (const Event& ev : events) {
@@ -258,10 +260,9 @@ StoreResult<std::vector<MeasurementRecord>> PgStore::measurements(const std::str
   if (!r.error().empty()) return store_error("measurements of " + name, r.error());
   std::vector<MeasurementRecord> out;
   for (int i = 0; i < r.rows(); ++i) {
-    out.push_back(MeasurementRecord{name, static_cast<int>(r.integer(i, 0)), r.text(i, 1),
-                                    r.text(i, 2), r.real(i, 3),
-                                    parse_verdict(r.text(i, 4)).value_or(Verdict::Error),
-                                    from_millis(r.integer(i, 5))});
+    out.push_back(MeasurementRecord{
+        name, static_cast<int>(r.integer(i, 0)), r.text(i, 1), r.text(i, 2), r.real(i, 3),
+        parse_verdict(r.text(i, 4)).value_or(Verdict::Error), from_millis(r.integer(i, 5))});
   }
   return out;
 }

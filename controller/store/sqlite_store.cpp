@@ -17,7 +17,6 @@ namespace {
 
 using sqlite::Statement;
 
-
 // Flushes `from` to disk, renames it to `to` and flushes the directory's entry for it.
 std::string sync_and_rename(const std::string& from, const std::string& to) {
   const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
@@ -65,7 +64,8 @@ std::string create_store(const std::string& path) {
 std::variant<std::unique_ptr<SqliteStore>, StoreError> SqliteStore::open(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
-    if (std::string e = create_store(path); !e.empty()) return store_error(path + ": cannot create", e);
+    if (std::string e = create_store(path); !e.empty())
+      return store_error(path + ": cannot create", e);
   }
   // An existing file is checked before anything is written to it, and refused untouched.
   const std::string untouched =
@@ -226,9 +226,7 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::append(const std::string& nam
                 e)
           : Statement();
   if (e.empty()) {
-    row.bind(1, state_text(state))
-        .bind(2, state.knownGood)
-        .bind(3, to_millis(updated));
+    row.bind(1, state_text(state)).bind(2, state.knownGood).bind(3, to_millis(updated));
     if (removed) {
       row.bind(4, static_cast<std::int64_t>(*removed));
     } else {

@@ -27,7 +27,8 @@ std::string quoted(const std::string& s) {
 PostgresCluster::PostgresCluster() {
   CommandRun config = run_shell("pg_config --bindir 2>&1");
   if (config.exit_code != 0) {
-    error_ = "pg_config not found (tools/setup installs libpq-dev and postgresql): " + config.output;
+    error_ =
+        "pg_config not found (tools/setup installs libpq-dev and postgresql): " + config.output;
     return;
   }
   bindir_ = trimmed(config.output);
@@ -44,9 +45,10 @@ PostgresCluster::PostgresCluster() {
       return;
     }
   }
-  CommandRun init = run_shell(as_postgres(bin("initdb") + " -D " + quoted((dir_ / "data").string()) +
-                                          " -U rollguard --auth=trust -N -E UTF8 --no-locale") +
-                              " 2>&1");
+  CommandRun init =
+      run_shell(as_postgres(bin("initdb") + " -D " + quoted((dir_ / "data").string()) +
+                            " -U rollguard --auth=trust -N -E UTF8 --no-locale") +
+                " 2>&1");
   if (init.exit_code != 0) {
     error_ = "initdb failed: " + init.output;
     return;
@@ -92,9 +94,9 @@ bool PostgresCluster::start() {
 }
 
 bool PostgresCluster::stop() {
-  CommandRun run = run_shell(as_postgres(bin("pg_ctl") + " -D " +
-                                         quoted((dir_ / "data").string()) + " -m fast -w stop") +
-                             " 2>&1");
+  CommandRun run = run_shell(
+      as_postgres(bin("pg_ctl") + " -D " + quoted((dir_ / "data").string()) + " -m fast -w stop") +
+      " 2>&1");
   if (run.exit_code == 0) running_ = false;
   return run.exit_code == 0;
 }
@@ -117,7 +119,8 @@ std::string PostgresCluster::psql(const std::string& db, const std::string& sql)
 }
 
 std::string PostgresCluster::fresh_database() {
-  const std::string name = "test_" + std::to_string(::getpid()) + "_" + std::to_string(databases_++);
+  const std::string name =
+      "test_" + std::to_string(::getpid()) + "_" + std::to_string(databases_++);
   const std::string out = psql("postgres", "CREATE DATABASE " + name);
   if (out.rfind("psql failed", 0) == 0) {
     error_ = out;

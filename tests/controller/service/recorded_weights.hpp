@@ -17,7 +17,7 @@ namespace rollguard::testing {
 // A command router that writes each weight it is given to `weights` and, for a weight of 20,
 // answers only once `gate` exists: the test decides when that split is confirmed.
 inline RolloutSpec command_spec(const std::string& name, const std::string& steps,
-                         const std::string& weights, const std::string& gate) {
+                                const std::string& weights, const std::string& gate) {
   const std::string script = "echo {{weight}} >> " + weights + "; if [ {{weight}} = 20 ]; then " +
                              "while [ ! -e " + gate + " ]; do sleep 0.02; done; fi";
   const std::string yaml = "apiVersion: rollguard.dev/v1\nkind: Rollout\nmetadata: {name: " + name +

@@ -41,14 +41,9 @@ class ServeProcess {
                                      O_WRONLY | O_APPEND | O_CREAT, 0644);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
     const bool postgresql = data_dir_.starts_with("postgresql://");
-    std::vector<std::string> argv{ROLLGUARD_BINARY,
-                                  "serve",
-                                  "--listen",
-                                  "127.0.0.1:0",
-                                  postgresql ? "--store" : "--data",
-                                  data_dir_,
-                                  "--threads",
-                                  "2"};
+    std::vector<std::string> argv{
+        ROLLGUARD_BINARY, "serve",     "--listen", "127.0.0.1:0", postgresql ? "--store" : "--data",
+        data_dir_,        "--threads", "2"};
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);

@@ -66,7 +66,8 @@ TEST(ServeStore, ARolloutOnPostgresqlOutlivesItsServerAndASecondServerIsRefused)
   for (auto until = std::chrono::steady_clock::now() + 20s;
        std::chrono::steady_clock::now() < until;) {
     auto got = client.get("/v1/rollouts/checkout");
-    if (got.status == 200 && (status = nlohmann::json::parse(got.body)).value("phase", "") == "Paused")
+    if (got.status == 200 &&
+        (status = nlohmann::json::parse(got.body)).value("phase", "") == "Paused")
       break;
     std::this_thread::sleep_for(20ms);
   }

@@ -18,11 +18,11 @@
 namespace rollguard {
 namespace store_full {
 
+using testing::command_spec;
+using testing::contains;
 using testing::eventually;
 using ::testing::HasSubstr;
 using testing::in_phase;
-using testing::command_spec;
-using testing::contains;
 using testing::kHold;
 using testing::kTwoSteps;
 using testing::lines_of;
@@ -55,7 +55,6 @@ std::vector<StoredEvent> stored_events(const TmpfsMount& disk, const std::string
   if (auto* e = std::get_if<StoreError>(&events)) ADD_FAILURE() << e->message;
   return std::get<std::vector<StoredEvent>>(events);
 }
-
 
 TEST(StoreFull, NothingUnrecordedIsActedOnAndHeldTransitionsGoOnOnceThereIsRoom) {
   TempDir dir("store-full");

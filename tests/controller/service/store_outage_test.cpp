@@ -18,10 +18,10 @@ namespace rollguard {
 namespace store_outage {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using testing::command_spec;
 using testing::contains;
 using testing::eventually;
+using ::testing::HasSubstr;
 using testing::in_phase;
 using testing::kHold;
 using testing::kTwoSteps;
@@ -51,7 +51,8 @@ TEST(StoreOutage, PostgresqlDownHoldsEveryRolloutWhereItIsAndItGoesOnOnceBack) {
   TempDir dir("store-outage");
   auto service = open_on(uri);
   ASSERT_TRUE(service);
-  const std::string shop_weights = dir.file("shop.weights"), timed_weights = dir.file("timed.weights");
+  const std::string shop_weights = dir.file("shop.weights"),
+                    timed_weights = dir.file("timed.weights");
   const std::string gate = dir.file("gate"), open_gate = dir.file("open-gate");
   std::ofstream(open_gate).flush();
   ASSERT_EQ(service->apply(command_spec("shop", kHold, shop_weights, open_gate), "ci").error,

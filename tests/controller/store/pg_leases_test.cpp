@@ -106,7 +106,8 @@ TEST_F(PgLeasesTest, AReplicaThatMissedItsRenewalCanWriteNothingMoreForThatRollo
   auto b = store("b", b_held);
 
   // `a` wakes up believing it still owns shop at epoch 1: every write of it is refused.
-  auto stale = a->append("shop", 1, {event(2, EventKind::Note, Phase::Pending, "stale")}, shop.state);
+  auto stale =
+      a->append("shop", 1, {event(2, EventKind::Note, Phase::Pending, "stale")}, shop.state);
   ASSERT_TRUE(std::holds_alternative<StoreError>(stale));
   EXPECT_EQ(std::get<StoreError>(stale).message,
             "append to shop: the lease of shop at epoch 1 is no longer a's: nothing was written");

@@ -157,7 +157,6 @@ TEST_P(StoreContract, MeasurementsAreKeptUntilRetentionDropsThem) {
   EXPECT_EQ(value(store->measurements("b")), (std::vector<MeasurementRecord>{ms[3]}));
 }
 
-
 INSTANTIATE_TEST_SUITE_P(Engines, StoreContract,
                          ::testing::Values(sqlite_engine(), postgresql_engine()),
                          [](const auto& info) { return info.param.name; });

@@ -32,7 +32,8 @@ inline RolloutRecord record(const std::string& name, int revision, const std::st
   return r;
 }
 
-inline Event event(int second, EventKind kind, Phase phase, std::string reason, std::string actor = {}) {
+inline Event event(int second, EventKind kind, Phase phase, std::string reason,
+                   std::string actor = {}) {
   return Event{at(second), kind, phase, 1, std::move(reason), std::move(actor)};
 }
 
