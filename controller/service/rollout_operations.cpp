@@ -214,11 +214,9 @@ ActionResult LocalRolloutService::remove(const std::string& name, const std::str
   bool aborted = false;
   std::optional<std::string> unrecorded = on_strand(*m, [&]() -> std::optional<std::string> {
     RolloutState state = result.status.state;
-    bool rolled_back = false;
     if (m->runtime && m->runtime->running()) {
       Reconciler& r = m->runtime->reconciler();
       // An active change is aborted first: traffic goes back to the known-good version.
-<<<<<<< HEAD
       if (!is_terminal(r.state().phase)) {
         CommandOutcome out = r.command(OperatorCommand{Action::Abort, false, actor});
         if (out.unrecorded) return out.unrecorded;
@@ -228,29 +226,17 @@ ActionResult LocalRolloutService::remove(const std::string& name, const std::str
       state = r.state();
     }
     const std::size_t step = state.phase == Phase::Pending ? 0 : state.step + 1;
+    const std::string note = removal_note(m->spec, state.knownGood, aborted);
     m->removing = true;
-    auto e = record(
-        *m,
-        {Event{clock_.now(), EventKind::Note, state.phase, step,
-               "removed: no longer managed; " + state.knownGood + " keeps the traffic", actor}},
-        state, true);
+    auto e = record(*m, {Event{clock_.now(), EventKind::Note, state.phase, step, note, actor}},
+                    state, true);
     if (e) {
       m->removing = false;
       return e;
     }
     result.status.state = state;
-    return std::nullopt;
-=======
-      rolled_back = !is_terminal(r.state().phase);
-      if (rolled_back) r.command(OperatorCommand{Action::Abort, false, actor});
-      state = r.state();
-    }
-    const std::size_t step = state.phase == Phase::Pending ? 0 : state.step + 1;
-    const std::string note = removal_note(m->spec, state.knownGood, rolled_back);
-    record(*m, {Event{clock_.now(), EventKind::Note, state.phase, step, note, actor}}, state, true);
-    result.status.state = state;
     result.status.state.message = note;  // the answer says what the removal does
->>>>>>> wt-cli
+    return std::nullopt;
   });
   if (unrecorded) {
     // An abort that was recorded stays (the rollout rolls back); the removal did not happen.
