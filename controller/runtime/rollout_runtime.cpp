@@ -11,8 +11,8 @@
 namespace rollguard {
 
 RolloutRuntime::RolloutRuntime(std::shared_ptr<const RolloutSpec> spec,
-                               boost::asio::any_io_executor strand, const Clock& clock, Reconciler::Recorder record,
-                               MeasurementSink on_measurement)
+                               boost::asio::any_io_executor strand, const Clock& clock,
+                               Reconciler::Recorder record, MeasurementSink on_measurement)
     : spec_(std::move(spec)),
       strand_(std::move(strand)),
       clock_(clock),

@@ -28,8 +28,8 @@ class RolloutRuntime {
 
   // `spec` is shared with whoever else holds it (the service's snapshots): it is not copied.
   RolloutRuntime(std::shared_ptr<const RolloutSpec> spec, boost::asio::any_io_executor strand,
-                 const Clock& clock,
-                 Reconciler::Recorder record, MeasurementSink on_measurement = {});
+                 const Clock& clock, Reconciler::Recorder record,
+                 MeasurementSink on_measurement = {});
   ~RolloutRuntime();
   RolloutRuntime(const RolloutRuntime&) = delete;
   RolloutRuntime& operator=(const RolloutRuntime&) = delete;

@@ -30,7 +30,7 @@ struct ServiceOptions {
   std::string data_dir = "rollguard-data";  // holds rollguard.db (SQLite)
   std::string store;                        // a postgresql:// URI instead of data_dir
   std::string holder;  // names this server to another one a PostgreSQL database refuses
-  int threads = 4;                          // the pool every rollout's strand runs on
+  int threads = 4;     // the pool every rollout's strand runs on
   Duration measurement_retention = std::chrono::hours(24 * 7);
   Duration measurement_flush = 1s;  // measurements are written in batches (not transitions)
   // A transition the store did not take is held (not acted on) and offered again this often.

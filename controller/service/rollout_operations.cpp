@@ -80,9 +80,9 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
   auto shared = std::make_shared<const RolloutSpec>(std::move(spec));
   std::shared_ptr<Managed> m = make_managed(name, revision, shared, shared);
   if (old) {
-    auto e = retire(*old,
-                    "superseded by revision " + std::to_string(revision) + " (" + shared->canary + ")",
-                    actor);
+    auto e = retire(
+        *old, "superseded by revision " + std::to_string(revision) + " (" + shared->canary + ")",
+        actor);
     if (e) return refused(ServiceError::StoreUnavailable, not_recorded(*e));
   }
   auto carry_on = [&] {  // the old revision carries on where it was
@@ -255,8 +255,9 @@ ActionResult LocalRolloutService::remove(const std::string& name, const std::str
     snapshot_.erase(name);
     leaving_[name] = m;
   }
-  boost::asio::post(
-      m->strand, [this, m] { watch_removal(m, clock_.now() + m->spec->rollback.progressDeadline); });
+  boost::asio::post(m->strand, [this, m] {
+    watch_removal(m, clock_.now() + m->spec->rollback.progressDeadline);
+  });
   return result;
 }
 
