@@ -4,8 +4,8 @@
 // `promote`), so what is measured is the steady state of a controller carrying N live
 // rollouts: resident memory, CPU, and the lag of the control loop (how late each rollout's
 // timer wake-up runs after its due time).
-// Targets: RSS < 1 GiB and p99 lag < 100 ms at 10,000 rollouts.
-//   build/bench/bench_many_rollouts --rollouts 10000 --seconds 30 --apps 4
+// Targets: RSS <= 256 MiB (issue #15; it was < 1 GiB) and p99 lag < 100 ms at 10,000 rollouts.
+//   build/bench/bench_many_rollouts --rollouts 10000 --seconds 20 --apps 4
 // --data defaults to a directory under /dev/shm: the figure is the controller's, not the
 // disk's (with synchronous=FULL every transition is an fsync; see docs/service.md).
 #include <sys/resource.h>
@@ -28,6 +28,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using Steady = std::chrono::steady_clock;
+
+constexpr double kRssGoalMib = 256;  // at 10,000 rollouts (issue #15)
+constexpr int kLagGoalMs = 100;      // p99
 
 struct Options {
   int rollouts = 10000;
@@ -183,21 +186,25 @@ int run(Options o) {
   const auto still = service->list();
   const auto active = std::count_if(still.begin(), still.end(),
                                     [](const auto& s) { return s.state.phase == Phase::Paused; });
+  // The goals are set for 10,000 rollouts: fewer only make them easier.
+  const bool rss_met = rss <= kRssGoalMib;
+  const bool lag_met = percentile(samples, 0.99) < kLagGoalMs;
   std::cout << "rollouts:        " << o.rollouts << " (" << active << " still paused, healthy)\n"
             << "RSS:             " << rss << " MiB (" << rss_empty << " MiB before any rollout; "
-            << (rss - rss_empty) * 1024 / o.rollouts << " KiB per rollout)\n"
+            << (rss - rss_empty) * 1024 / o.rollouts << " KiB per rollout); goal <= " << kRssGoalMib
+            << " MiB: " << (rss_met ? "met" : "MISSED") << "\n"
             << "CPU:             " << cpu << " cores over " << wall << " s\n"
             << "wake-ups:        " << samples.size() / wall << " per second\n"
             << "control-loop lag: p50 " << percentile(samples, 0.50) << " ms, p99 "
             << percentile(samples, 0.99) << " ms, max " << (samples.empty() ? 0 : samples.back())
-            << " ms\n";
+            << " ms; goal p99 < " << kLagGoalMs << " ms: " << (lag_met ? "met" : "MISSED") << "\n";
   const auto stopping = Steady::now();
   service->shutdown();
   std::cout << "graceful shutdown: "
             << std::chrono::duration<double>(Steady::now() - stopping).count() << " s\n";
   service.reset();
   fs::remove_all(o.data);
-  const bool met = rss < 1024 && percentile(samples, 0.99) < 100 && active == o.rollouts;
+  const bool met = rss_met && lag_met && active == o.rollouts;
   std::cout << (met ? "targets met" : "TARGETS MISSED") << "\n";
   return 0;
 }

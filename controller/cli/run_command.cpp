@@ -78,10 +78,11 @@ int run(const RunOptions& options) {
   WebhookSender webhooks({},
                          [&](const std::string&, int, const Event& note) { show(note, nullptr); });
   std::int64_t seq = 0;
+  const SharedSpec shared_spec = std::make_shared<const RolloutSpec>(spec);  // one for every event
   LiveRollout live(spec, [&](const Event& e, const RolloutState& s) {
     show(e, &s);
     webhooks.notify(StoredEvent{name, 1, ++seq, e},
-                    RolloutStatus{name, 1, spec, s, 0, {}, e.at, {}});
+                    RolloutStatus{name, 1, shared_spec, s, 0, {}, e.at, {}});
   });
   const std::size_t steps = compile_program(spec).steps.size();
   const auto started_at = std::chrono::steady_clock::now();

@@ -7,7 +7,7 @@ namespace rollguard {
 
 LiveRollout::LiveRollout(RolloutSpec spec, Reconciler::EventSink on_event)
     : strand_(io_.get_executor()),
-      runtime_(std::move(spec), strand_, clock_,
+      runtime_(std::make_shared<const RolloutSpec>(std::move(spec)), strand_, clock_,
                [on_event = std::move(on_event)](const Events& events, const RolloutState& s) {
                  for (const Event& e : events) on_event(e, s);
                  return std::optional<std::string>();  // nothing to write: `run` keeps no store

@@ -10,9 +10,9 @@
 
 namespace rollguard {
 
-RolloutRuntime::RolloutRuntime(RolloutSpec spec, boost::asio::any_io_executor strand,
-                               const Clock& clock, Reconciler::Recorder record,
-                               MeasurementSink on_measurement)
+RolloutRuntime::RolloutRuntime(std::shared_ptr<const RolloutSpec> spec,
+                               boost::asio::any_io_executor strand, const Clock& clock,
+                               Reconciler::Recorder record, MeasurementSink on_measurement)
     : spec_(std::move(spec)),
       strand_(std::move(strand)),
       clock_(clock),
@@ -22,9 +22,9 @@ RolloutRuntime::RolloutRuntime(RolloutSpec spec, boost::asio::any_io_executor st
 RolloutRuntime::~RolloutRuntime() = default;
 
 std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) {
-  if (const auto* builtin = std::get_if<BuiltinRouter>(&spec_.traffic.router)) {
+  if (const auto* builtin = std::get_if<BuiltinRouter>(&spec_->traffic.router)) {
     const auto* before =
-        predecessor ? std::get_if<BuiltinRouter>(&predecessor->spec_.traffic.router) : nullptr;
+        predecessor ? std::get_if<BuiltinRouter>(&predecessor->spec_->traffic.router) : nullptr;
     if (before && before->listen == builtin->listen && predecessor->router_server_ &&
         !predecessor->running()) {
       router_server_ = std::move(predecessor->router_server_);
@@ -32,7 +32,7 @@ std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) 
     } else {
       outcomes_ = std::make_unique<OutcomeWindow>();
       router_server_ = std::make_unique<BuiltinRouterServer>(
-          router_options(*builtin, spec_.traffic), clock_, *outcomes_);
+          router_options(*builtin, spec_->traffic), clock_, *outcomes_);
       if (auto error = router_server_->start()) {
         router_server_.reset();
         return "builtin router: " + *error;
@@ -40,15 +40,15 @@ std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) 
     }
   }
   RouterDriverContext routing{strand_, router_server_.get(), {}};
-  routing.options.command.vars = {{"name", spec_.metadata.name}};
-  router_ = make_router_driver(spec_.traffic.router, std::move(routing));
-  targets_ = make_target_driver(spec_, strand_);
+  routing.options.command.vars = {{"name", spec_->metadata.name}};
+  router_ = make_router_driver(spec_->traffic.router, std::move(routing));
+  targets_ = make_target_driver(*spec_, strand_);
   prober_ = std::make_unique<NetworkProber>(strand_);
   http_ = std::make_unique<HttpClient>(strand_);
   waker_ = std::make_unique<AsioWaker>(strand_, on_lag_);
 
   ReconcilerParts parts;
-  parts.spec = &spec_;
+  parts.spec = spec_.get();
   parts.clock = &clock_;
   parts.waker = waker_.get();
   parts.targets = targets_.get();
@@ -60,7 +60,7 @@ std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) 
   parts.analysis.outcomes = router_server_ ? outcomes_.get() : nullptr;
   synthetic_ = std::make_unique<HttpSyntheticRunner>(*http_);
   parts.analysis.synthetic = synthetic_.get();
-  parts.analysis.preview_header = spec_.traffic.previewHeader;
+  parts.analysis.preview_header = spec_->traffic.previewHeader;
   parts.analysis.on_measurement = on_measurement_;
   if (router_server_)
     parts.analysis.router_endpoint = "127.0.0.1:" + std::to_string(router_server_->port());

@@ -26,8 +26,10 @@ class RolloutRuntime {
   using MeasurementSink =
       std::function<void(const std::string& id, const std::string& metric, const Measurement&)>;
 
-  RolloutRuntime(RolloutSpec spec, boost::asio::any_io_executor strand, const Clock& clock,
-                 Reconciler::Recorder record, MeasurementSink on_measurement = {});
+  // `spec` is shared with whoever else holds it (the service's snapshots): it is not copied.
+  RolloutRuntime(std::shared_ptr<const RolloutSpec> spec, boost::asio::any_io_executor strand,
+                 const Clock& clock, Reconciler::Recorder record,
+                 MeasurementSink on_measurement = {});
   ~RolloutRuntime();
   RolloutRuntime(const RolloutRuntime&) = delete;
   RolloutRuntime& operator=(const RolloutRuntime&) = delete;
@@ -49,7 +51,7 @@ class RolloutRuntime {
   void retry_records_every(Duration every) { record_retry_ = every; }
 
   Reconciler& reconciler() { return *reconciler_; }
-  const RolloutSpec& spec() const { return spec_; }
+  const RolloutSpec& spec() const { return *spec_; }
   bool running() const { return reconciler_ != nullptr; }
 
   // On the strand: stops acting (no more events), then either stops every instance this
@@ -61,7 +63,7 @@ class RolloutRuntime {
   void drain_router(Duration grace);
 
  private:
-  RolloutSpec spec_;
+  std::shared_ptr<const RolloutSpec> spec_;  // never null
   boost::asio::any_io_executor strand_;
   const Clock& clock_;
   Reconciler::Recorder record_;

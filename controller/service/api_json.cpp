@@ -60,7 +60,7 @@ json status_json(const RolloutStatus& status, bool with_spec) {
       {"completedAt", time_json(s.completedAt)},
       {"updatedAt", time_json(status.updatedAt)},
       {"storeError", status.storeError.empty() ? json(nullptr) : json(status.storeError)}};
-  if (with_spec) out["spec"] = json(to_json(status.spec));
+  if (with_spec && status.spec) out["spec"] = json(to_json(*status.spec));
   return out;
 }
 

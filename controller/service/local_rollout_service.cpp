@@ -42,10 +42,10 @@ std::shared_ptr<LocalRolloutService::Managed> LocalRolloutService::find(
 }
 
 std::shared_ptr<LocalRolloutService::Managed> LocalRolloutService::make_managed(
-    const std::string& name, int revision, RolloutSpec spec, RolloutSpec applied) {
+    const std::string& name, int revision, SharedSpec spec, SharedSpec applied) {
   auto m = std::make_shared<Managed>(name, revision, std::move(spec), std::move(applied),
                                      boost::asio::make_strand(io_));
-  m->steps = Planner(m->spec).program().steps.size();
+  m->steps = Planner(*m->spec).program().steps.size();
   return m;
 }
 
@@ -177,7 +177,11 @@ std::optional<std::string> LocalRolloutService::adopt() {
       removed_[r.name] = Tombstone{r.revision, r.state.knownGood};
       continue;
     }
-    std::shared_ptr<Managed> m = make_managed(r.name, r.revision, r.spec, r.applied);
+    auto spec = std::make_shared<const RolloutSpec>(std::move(r.spec));
+    // Most rows were never updated in place: one object for both.
+    SharedSpec applied =
+        r.applied == *spec ? spec : std::make_shared<const RolloutSpec>(std::move(r.applied));
+    std::shared_ptr<Managed> m = make_managed(r.name, r.revision, spec, applied);
     m->removing = r.removed;
     prepare(*m, nullptr);  // logs why not
     {
@@ -190,7 +194,7 @@ std::optional<std::string> LocalRolloutService::adopt() {
     resumed.push_back(done->get_future());
     boost::asio::post(m->strand, [this, m, state = r.state, done] {
       if (m->runtime) m->runtime->resume(state);
-      if (m->removing) watch_removal(m, clock_.now() + m->spec.rollback.progressDeadline);
+      if (m->removing) watch_removal(m, clock_.now() + m->spec->rollback.progressDeadline);
       done->set_value();
     });
   }
@@ -251,7 +255,7 @@ void LocalRolloutService::stop_when_idle(const std::shared_ptr<Managed>& m,
   }
   // Process targets' instances would die with this process anyway; stop them in order.
   // Anything else (static, command) keeps serving while the controller is away.
-  const bool processes = std::holds_alternative<ProcessTarget>(m->spec.target);
+  const bool processes = std::holds_alternative<ProcessTarget>(m->spec->target);
   m->runtime->stop(processes, [done] { done->set_value(); });
 }
 

@@ -80,8 +80,8 @@ class LocalRolloutService final : public RolloutService {
   LocalRolloutService(OpenedStore store, ServiceOptions options);
 
   std::shared_ptr<Managed> find(const std::string& name) const;
-  std::shared_ptr<Managed> make_managed(const std::string& name, int revision, RolloutSpec spec,
-                                        RolloutSpec applied);
+  std::shared_ptr<Managed> make_managed(const std::string& name, int revision, SharedSpec spec,
+                                        SharedSpec applied);
   std::optional<std::string> prepare(Managed& m, Managed* predecessor);
   // Writes a transition of `m` and tells the listeners; nullopt once written, else why not.
   std::optional<std::string> record(Managed& m, const Events& events, const RolloutState& state,

@@ -45,13 +45,13 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
       return refused(ServiceError::Conflict,
                      name + " is being removed; apply again once it is gone");
   }
-  if (old && old->spec.canary == spec.canary) {
+  if (old && old->spec->canary == spec.canary) {
     ApplyResult r;
     r.status = *get(name);
-    if (spec == old->applied) return r;  // Unchanged
+    if (spec == *old->applied) return r;  // Unchanged
     if (auto e = store_->update_applied(name, spec))
       return refused(ServiceError::StoreUnavailable, not_recorded("store: " + e->message));
-    old->applied = std::move(spec);
+    old->applied = std::make_shared<const RolloutSpec>(std::move(spec));
     r.outcome = ApplyOutcome::Updated;
     return r;
   }
@@ -77,11 +77,12 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
         "spec.stable.version is required: no known-good version of " + name + " is on record yet");
   }
 
-  std::shared_ptr<Managed> m = make_managed(name, revision, spec, spec);
+  auto shared = std::make_shared<const RolloutSpec>(std::move(spec));
+  std::shared_ptr<Managed> m = make_managed(name, revision, shared, shared);
   if (old) {
-    auto e = retire(*old,
-                    "superseded by revision " + std::to_string(revision) + " (" + spec.canary + ")",
-                    actor);
+    auto e = retire(
+        *old, "superseded by revision " + std::to_string(revision) + " (" + shared->canary + ")",
+        actor);
     if (e) return refused(ServiceError::StoreUnavailable, not_recorded(*e));
   }
   auto carry_on = [&] {  // the old revision carries on where it was
@@ -98,8 +99,8 @@ ApplyResult LocalRolloutService::apply(RolloutSpec spec, const std::string& acto
   RolloutRecord record;
   record.name = name;
   record.revision = revision;
-  record.spec = record.applied = spec;
-  record.state = RolloutMachine(m->spec).begin(known_good, now);
+  record.spec = record.applied = *shared;
+  record.state = RolloutMachine(*m->spec).begin(known_good, now);
   record.updatedAt = now;
   const Event first{now, EventKind::PhaseChanged, Phase::Pending, 0, record.state.message, actor};
   auto stored = store_->begin_revision(record, actor, {first});
@@ -226,7 +227,7 @@ ActionResult LocalRolloutService::remove(const std::string& name, const std::str
       state = r.state();
     }
     const std::size_t step = state.phase == Phase::Pending ? 0 : state.step + 1;
-    const std::string note = removal_note(m->spec, state.knownGood, aborted);
+    const std::string note = removal_note(*m->spec, state.knownGood, aborted);
     m->removing = true;
     auto e = record(*m, {Event{clock_.now(), EventKind::Note, state.phase, step, note, actor}},
                     state, true);
@@ -254,8 +255,9 @@ ActionResult LocalRolloutService::remove(const std::string& name, const std::str
     snapshot_.erase(name);
     leaving_[name] = m;
   }
-  boost::asio::post(
-      m->strand, [this, m] { watch_removal(m, clock_.now() + m->spec.rollback.progressDeadline); });
+  boost::asio::post(m->strand, [this, m] {
+    watch_removal(m, clock_.now() + m->spec->rollback.progressDeadline);
+  });
   return result;
 }
 

@@ -5,6 +5,7 @@
 // its own strand inside the implementation; reads come from a snapshot updated on each event.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,11 +18,15 @@
 
 namespace rollguard {
 
+// A manifest once applied never changes: it is shared, not copied, by the rollout, its runtime
+// and every status snapshot handed out (list() of 10,000 rollouts copies no spec).
+using SharedSpec = std::shared_ptr<const RolloutSpec>;
+
 // One rollout as the API shows it.
 struct RolloutStatus {
   std::string name;
   int revision = 0;  // bumps when a new canary version starts a new rollout
-  RolloutSpec spec;
+  SharedSpec spec;   // null only in a status of no rollout (an answer for an unknown name)
   RolloutState state;
   std::size_t steps = 0;                     // steps of the compiled program
   std::vector<std::string> analysesRunning;  // ids of the analyses running now

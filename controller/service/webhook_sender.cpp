@@ -66,7 +66,8 @@ struct WebhookSender::Impl : std::enable_shared_from_this<Impl> {
 
   // On the rollout's strand: counts and queues, nothing more.
   void on_event(const StoredEvent& e, const RolloutStatus& status) {
-    for (const WebhookSpec& w : status.spec.notifications) {
+    if (!status.spec) return;
+    for (const WebhookSpec& w : status.spec->notifications) {
       if (!webhook_wants(w, e)) continue;
       Delivery d{w,
                  e.rollout,

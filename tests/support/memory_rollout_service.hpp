@@ -35,19 +35,19 @@ class MemoryRolloutService final : public RolloutService {
       s.revision = 1;
       s.state.knownGood = spec.stable.value_or("");
       it = rollouts_.emplace(name, s).first;
-    } else if (it->second.spec.canary != spec.canary) {
+    } else if (it->second.spec->canary != spec.canary) {
       outcome = ApplyOutcome::NewRevision;
       ++it->second.revision;
     } else {
-      outcome = it->second.spec == spec ? ApplyOutcome::Unchanged : ApplyOutcome::Updated;
+      outcome = *it->second.spec == spec ? ApplyOutcome::Unchanged : ApplyOutcome::Updated;
     }
     RolloutStatus& s = it->second;
-    s.spec = std::move(spec);
+    s.spec = std::make_shared<const RolloutSpec>(std::move(spec));
     if (outcome == ApplyOutcome::Created || outcome == ApplyOutcome::NewRevision) {
       s.steps = 3;
       s.state.phase = Phase::Progressing;
       s.state.step = 0;
-      s.state.canaryVersion = s.spec.canary;
+      s.state.canaryVersion = s.spec->canary;
       s.state.stableVersion = s.state.knownGood;
       s.state.verdicts.clear();
       s.state.startedAt = now_;

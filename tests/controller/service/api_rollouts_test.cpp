@@ -30,7 +30,7 @@ TEST_F(ApiRolloutsTest, ApplyYamlThenJsonOfANewVersion) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["outcome"], "NewRevision");
   EXPECT_EQ(r.json()["rollout"]["revision"], 2);
-  EXPECT_EQ(service_.get("checkout")->spec.canary, "2.1.0");
+  EXPECT_EQ(service_.get("checkout")->spec->canary, "2.1.0");
 }
 
 TEST_F(ApiRolloutsTest, StatusHasPhaseStepsTrafficVersionsAndAnalyses) {

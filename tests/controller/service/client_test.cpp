@@ -72,7 +72,7 @@ TEST_F(ClientTest, ApplyCreatesTheRollout) {
   EXPECT_EQ(run.exit_code, 0);
   ASSERT_FALSE(run.lines.empty());
   EXPECT_EQ(run.lines[0], "checkout: Created (revision 1, Progressing)");
-  EXPECT_EQ(service_.get("checkout")->spec.canary, "2.0.0");
+  EXPECT_EQ(service_.get("checkout")->spec->canary, "2.0.0");
   EXPECT_EQ(service_.history("checkout")[0].event.actor, "otto");
 }
 
