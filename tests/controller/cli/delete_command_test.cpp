@@ -44,7 +44,7 @@ class DeleteCommand : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(serve_.start(), "");
-    const auto port = serve_.wait_listening(20s);
+    const auto port = serve_.wait_ready(20s);
     ASSERT_TRUE(port) << serve_.log_tail();
     server_ = "http://127.0.0.1:" + std::to_string(*port);
     manifest_ = dir_.file("held.yaml");

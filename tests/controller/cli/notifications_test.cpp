@@ -133,7 +133,7 @@ TEST_F(Notifications, RunSendsPausedAndSaysWhenADeliveryIsRefused) {
 TEST_F(Notifications, ServeSendsThemAndRecordsEachOutcomeInTheRolloutsHistory) {
   testing::ServeProcess serve(dir_.file("data"), dir_.file("serve.log"));
   ASSERT_EQ(serve.start(), "");
-  const auto port = serve.wait_listening(20s);
+  const auto port = serve.wait_ready(20s);
   ASSERT_TRUE(port) << serve.log_tail();
   const std::string server = "http://127.0.0.1:" + std::to_string(*port);
   const auto [applied, apply_lines] =

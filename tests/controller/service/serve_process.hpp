@@ -78,6 +78,22 @@ class ServeProcess {
     return std::nullopt;
   }
 
+  // The API port once the server has also re-adopted its rollouts and answers changes (until
+  // then they get 503 NotReady); nullopt if that did not happen within `within`.
+  std::optional<std::uint16_t> wait_ready(std::chrono::milliseconds within) {
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    auto port = wait_listening(within);
+    while (port && std::chrono::steady_clock::now() < deadline) {
+      std::ifstream in(log_file_);
+      in.seekg(static_cast<std::streamoff>(log_offset_));
+      for (std::string line; std::getline(in, line);)
+        if (line.find("] ready: ") != std::string::npos) return port;
+      if (exited()) return std::nullopt;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return std::nullopt;
+  }
+
   // The wait status once the server has exited by itself within `within`.
   std::optional<int> wait_exit(std::chrono::milliseconds within) {
     for (const auto until = std::chrono::steady_clock::now() + within;
