@@ -82,7 +82,7 @@ int run(const RunOptions& options) {
   LiveRollout live(spec, [&](const Event& e, const RolloutState& s) {
     show(e, &s);
     webhooks.notify(StoredEvent{name, 1, ++seq, e},
-                    RolloutStatus{name, 1, shared_spec, s, 0, {}, e.at, {}});
+                    RolloutStatus{name, 1, shared_spec, s, 0, {}, e.at, {}, {}});
   });
   const std::size_t steps = compile_program(spec).steps.size();
   const auto started_at = std::chrono::steady_clock::now();

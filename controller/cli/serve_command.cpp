@@ -1,5 +1,5 @@
-// `rollguard serve [--listen ADDR] [--data DIR | --store URI] [--tokens FILE] [--tls-cert F
-// --tls-key F]`: the long-lived controller. Opens the store (--data or --store),
+// `rollguard serve [--listen ADDR] [--data DIR | --store URI [--replica]] [--tokens FILE]
+// [--tls-cert F --tls-key F]`: the long-lived controller. Opens the store (--data or --store),
 // starts the HTTP API, re-adopts every rollout the store holds (the API answers
 // /readyz with 503 until then), and runs until SIGTERM or SIGINT, which stop it
 // gracefully: the API stops taking requests, each rollout stops between two
@@ -17,7 +17,9 @@
 #include "controller/cli/commands.hpp"
 #include "controller/service/api_server.hpp"
 #include "controller/service/local_rollout_service.hpp"
+#include "controller/service/replica_service.hpp"
 #include "controller/service/webhook_sender.hpp"
+#include "manifests/duration.hpp"
 
 namespace rollguard::cli {
 namespace {
@@ -29,6 +31,8 @@ struct ServeOptions {
   std::string tokens;
   std::string tls_cert, tls_key;
   int threads = 4;
+  bool replica = false;  // one of several servers on --store (docs/ha.md)
+  std::string lease_ttl = "5s", renew_every = "1s";
 };
 
 int serve(const ServeOptions& options) {
@@ -67,16 +71,46 @@ int serve(const ServeOptions& options) {
   service_options.holder = "rollguard serve pid " + std::to_string(::getpid()) + " on " +
                            boost::asio::ip::host_name() + ", API " + options.listen;
   service_options.threads = options.threads;
-  auto opened = LocalRolloutService::open(service_options);
-  if (auto* error = std::get_if<std::string>(&opened)) {
-    std::cerr << "rollguard serve: " << *error << "\n";
+  ReplicaOptions replica_options;
+  if (options.replica) {
+    const auto ttl = parse_duration(options.lease_ttl);
+    const auto every = parse_duration(options.renew_every);
+    if (options.store.empty() || !ttl || !every || *every <= Duration::zero() ||
+        *ttl < *every * 3) {
+      std::cerr << "--replica needs --store postgresql://..., and --lease-ttl at least three "
+                   "times --renew-every (durations like 5s, 500ms)\n";
+      return kUsage;
+    }
+    replica_options.lease_ttl = *ttl;
+    replica_options.renew_every = *every;
+    replica_options.safety_margin = std::min<Duration>(1s, *ttl / 4);
+  }
+  std::unique_ptr<LocalRolloutService> single;
+  std::unique_ptr<ReplicaService> replica;
+  std::string error;
+  if (options.replica) {
+    auto opened = ReplicaService::open(service_options, replica_options);
+    if (auto* e = std::get_if<std::string>(&opened))
+      error = *e;
+    else
+      replica = std::get<std::unique_ptr<ReplicaService>>(std::move(opened));
+  } else {
+    auto opened = LocalRolloutService::open(service_options);
+    if (auto* e = std::get_if<std::string>(&opened))
+      error = *e;
+    else
+      single = std::get<std::unique_ptr<LocalRolloutService>>(std::move(opened));
+  }
+  if (!error.empty()) {
+    std::cerr << "rollguard serve: " << error << "\n";
     return kFailed;
   }
-  LocalRolloutService& service = *std::get<std::unique_ptr<LocalRolloutService>>(opened);
+  LocalRolloutService& local = replica ? replica->local() : *single;
+  RolloutService& service = replica ? static_cast<RolloutService&>(*replica) : local;
   // Each delivery's outcome goes into the log of the rollout it was about.
   WebhookSender webhooks(service, {},
-                         [&service](const std::string& name, int revision, const Event& note) {
-                           service.record_note(name, revision, note);
+                         [&local](const std::string& name, int revision, const Event& note) {
+                           local.record_note(name, revision, note);
                          });
 
   ApiServer server(service, api);
@@ -87,20 +121,24 @@ int serve(const ServeOptions& options) {
   std::cout << "rollguard serve: listening on " << (server.tls() ? "https://" : "http://")
             << api.address << ":" << server.port() << " ("
             << (options.store.empty() ? "data " + options.data : "store " + redacted(options.store))
-            << ")" << std::endl;
+            << (replica ? ", replica " + replica->id() : "") << ")" << std::endl;
 
-  if (auto error = service.adopt()) {
+  if (auto error = replica ? replica->start(api.address + ":" + std::to_string(server.port()))
+                           : local.adopt()) {
     std::cerr << "rollguard serve: " << *error << "\n";
     server.stop();
     return kFailed;
   }
-  for (const std::string& problem : service.problems()) spdlog::error("not resumed: {}", problem);
-  spdlog::info("ready: {} rollouts under management", service.list().size());
+  for (const std::string& problem : local.problems()) spdlog::error("not resumed: {}", problem);
+  spdlog::info("ready: {} rollouts under management", local.list().size());
 
   signals_io.run();  // until SIGTERM or SIGINT
   spdlog::info("signal {}: stopping; every rollout keeps its recorded state", received);
   server.stop();
-  service.shutdown();
+  if (replica)
+    replica->shutdown();
+  else
+    local.shutdown();
   if (!webhooks.drain())
     spdlog::warn("webhooks: {} not delivered before exit", webhooks.stats().pending);
   return kSucceeded;
@@ -117,6 +155,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--store", options->store,
                   "PostgreSQL database instead of --data: postgresql://USER@HOST:PORT/DB")
       ->excludes(data);
+  cmd->add_flag("--replica", options->replica,
+                "One of several servers on the same --store: rollouts spread over them by lease");
+  cmd->add_option("--lease-ttl", options->lease_ttl,
+                  "With --replica: how long a rollout's lease lasts unrenewed (default 5s)");
+  cmd->add_option("--renew-every", options->renew_every,
+                  "With --replica: how often leases are renewed (default 1s)");
   cmd->add_option("--tokens", options->tokens, "CSV of token,name,role (viewer|operator)");
   cmd->add_option("--tls-cert", options->tls_cert, "PEM certificate: serve HTTPS");
   cmd->add_option("--tls-key", options->tls_key, "PEM private key of --tls-cert");
@@ -125,7 +169,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->footer(help_footer(
       {"rollguard serve                                  # 127.0.0.1:8470, ./rollguard-data",
        "rollguard serve --listen 0.0.0.0:8470 --tokens tokens.csv --data /var/lib/rollguard",
-       "rollguard serve --tls-cert cert.pem --tls-key key.pem --tokens tokens.csv"},
+       "rollguard serve --tls-cert cert.pem --tls-key key.pem --tokens tokens.csv",
+       "rollguard serve --store postgresql://rollguard@db:5432/rollguard --replica"},
       {{kSucceeded, "stopped by SIGTERM or SIGINT, gracefully"},
        {kUsage, "usage error (bad flags, tokens file)"},
        {kFailed, "could not start: the store, the listen address, or the data directory in use"}}));

@@ -5,6 +5,7 @@
 #include "controller/routers/builtin/proxy/builtin_router_server.hpp"
 #include "controller/routers/router_registry.hpp"
 #include "controller/runtime/asio_waker.hpp"
+#include "controller/runtime/guarded_drivers.hpp"
 #include "controller/targets/target_registry.hpp"
 #include "health/providers/metric_provider_registry.hpp"
 
@@ -43,6 +44,10 @@ std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) 
   routing.options.command.vars = {{"name", spec_->metadata.name}};
   router_ = make_router_driver(spec_->traffic.router, std::move(routing));
   targets_ = make_target_driver(*spec_, strand_);
+  if (guard_) {
+    router_ = std::make_unique<GuardedRouter>(std::move(router_), guard_);
+    targets_ = std::make_unique<GuardedTargets>(std::move(targets_), guard_);
+  }
   prober_ = std::make_unique<NetworkProber>(strand_);
   http_ = std::make_unique<HttpClient>(strand_);
   waker_ = std::make_unique<AsioWaker>(strand_, on_lag_);

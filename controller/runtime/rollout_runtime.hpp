@@ -47,6 +47,8 @@ class RolloutRuntime {
 
   // Before prepare(): told how late each timer wake-up of this rollout ran.
   void observe_wake_lag(std::function<void(Duration)> on_lag) { on_lag_ = std::move(on_lag); }
+  // Before prepare(): asked before every router and target action (guarded_drivers.hpp).
+  void guard_actions(std::function<std::string()> why_not) { guard_ = std::move(why_not); }
   // Before prepare(): how often a transition the store did not take is offered again.
   void retry_records_every(Duration every) { record_retry_ = every; }
 
@@ -70,6 +72,7 @@ class RolloutRuntime {
   Duration record_retry_ = 5s;
   MeasurementSink on_measurement_;
   std::function<void(Duration)> on_lag_;
+  std::function<std::string()> guard_;
   std::unique_ptr<OutcomeWindow> outcomes_;  // the built-in router's sink; handed over with it
   std::unique_ptr<BuiltinRouterServer> router_server_;
   std::unique_ptr<RouterDriver> router_;

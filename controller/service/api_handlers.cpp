@@ -137,6 +137,26 @@ std::vector<ApiRoute> api_routes(RolloutService& service,
            events.push_back(event_json(e));
          return json_reply(200, json{{"events", std::move(events)}});
        }});
+  routes.push_back({"GET", "/v1/replicas", ApiRole::Viewer, [&service](const ApiRequest&) {
+                      auto replicas = service.replicas();
+                      if (!replicas)
+                        throw NotFound("NotReplicated",
+                                       "this server runs on its own (serve --replica shares a "
+                                       "PostgreSQL database with others)");
+                      json items = json::array();
+                      for (const ReplicaInfo& r : *replicas) {
+                        json leases = json::array();
+                        for (const ReplicaInfo::Lease& l : r.leases)
+                          leases.push_back(json{{"rollout", l.rollout},
+                                                {"epoch", l.epoch},
+                                                {"expiresInMs", l.expiresIn.count()}});
+                        items.push_back(json{{"id", r.id},
+                                             {"api", r.api},
+                                             {"heartbeatAgeMs", r.heartbeatAge.count()},
+                                             {"rollouts", std::move(leases)}});
+                      }
+                      return json_reply(200, json{{"replicas", std::move(items)}});
+                    }});
   const std::pair<const char*, Action> actions[] = {
       {"promote", Action::Promote}, {"abort", Action::Abort}, {"pause", Action::Pause},
       {"resume", Action::Resume},   {"retry", Action::Retry}, {"undo", Action::Undo}};

@@ -59,7 +59,8 @@ json status_json(const RolloutStatus& status, bool with_spec) {
       {"startedAt", time_json(s.startedAt)},
       {"completedAt", time_json(s.completedAt)},
       {"updatedAt", time_json(status.updatedAt)},
-      {"storeError", status.storeError.empty() ? json(nullptr) : json(status.storeError)}};
+      {"storeError", status.storeError.empty() ? json(nullptr) : json(status.storeError)},
+      {"owner", status.owner.empty() ? json(nullptr) : json(status.owner)}};
   if (with_spec && status.spec) out["spec"] = json(to_json(*status.spec));
   return out;
 }

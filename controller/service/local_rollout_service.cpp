@@ -14,7 +14,13 @@ namespace rollguard {
 
 std::variant<std::unique_ptr<LocalRolloutService>, std::string> LocalRolloutService::open(
     ServiceOptions options) {
-  auto opened = open_store(StoreLocation{options.store, options.data_dir, options.holder});
+  StoreLocation where{options.store, options.data_dir, options.holder, {}};
+  if (options.leases) {
+    where.fence = LeaseFence{options.replica_id, [book = options.leases](const std::string& name) {
+                               return book->epoch_of(name);
+                             }};
+  }
+  auto opened = open_store(where);
   if (auto* e = std::get_if<std::string>(&opened)) return *e;
   return std::unique_ptr<LocalRolloutService>(
       new LocalRolloutService(std::get<OpenedStore>(std::move(opened)), std::move(options)));
@@ -65,6 +71,9 @@ std::optional<std::string> LocalRolloutService::prepare(Managed& m, Managed* pre
             ms.at});
       });
   if (options_.on_wake_lag) m.runtime->observe_wake_lag(options_.on_wake_lag);
+  if (options_.leases)
+    m.runtime->guard_actions(
+        [book = options_.leases, name = m.name] { return book->why_not(name); });
   m.runtime->retry_records_every(options_.store_retry);
   auto error = m.runtime->prepare(predecessor ? predecessor->runtime.get() : nullptr);
   if (error) {
@@ -150,11 +159,13 @@ RolloutStatus LocalRolloutService::status_of(const Managed& m, const RolloutStat
       s.analysesRunning.push_back(a.id);
   }
   s.updatedAt = at;
+  s.owner = options_.replica_id;
   return s;
 }
 
 std::optional<std::string> LocalRolloutService::adopt() {
-  auto loaded = store_->load();
+  // A replica takes its rollouts over one by one, as their leases come to it.
+  auto loaded = options_.leases ? StoreResult<Store::Loaded>(Store::Loaded{}) : store_->load();
   // Without the rollouts it holds, the service must not take new ones: it would write beside
   // records it cannot see. It stays not ready; serve exits.
   if (auto* e = std::get_if<StoreError>(&loaded)) {
@@ -170,34 +181,8 @@ std::optional<std::string> LocalRolloutService::adopt() {
     problems_.push_back(name + ": " + why);
     spdlog::error("{}: not re-adopted: {}", name, why);
   }
-  for (RolloutRecord& r : all.rollouts) {
-    const bool settled_away = r.removed && is_terminal(r.state.phase);
-    if (settled_away) {
-      std::lock_guard lock(mutex_);
-      removed_[r.name] = Tombstone{r.revision, r.state.knownGood};
-      continue;
-    }
-    auto spec = std::make_shared<const RolloutSpec>(std::move(r.spec));
-    // Most rows were never updated in place: one object for both.
-    SharedSpec applied =
-        r.applied == *spec ? spec : std::make_shared<const RolloutSpec>(std::move(r.applied));
-    std::shared_ptr<Managed> m = make_managed(r.name, r.revision, spec, applied);
-    m->removing = r.removed;
-    prepare(*m, nullptr);  // logs why not
-    {
-      std::lock_guard lock(mutex_);
-      if (!m->problem.empty()) problems_.push_back(r.name + ": " + m->problem);
-      (r.removed ? leaving_ : rollouts_)[r.name] = m;
-      if (!r.removed) snapshot_[r.name] = status_of(*m, r.state, r.updatedAt);
-    }
-    auto done = std::make_shared<std::promise<void>>();
-    resumed.push_back(done->get_future());
-    boost::asio::post(m->strand, [this, m, state = r.state, done] {
-      if (m->runtime) m->runtime->resume(state);
-      if (m->removing) watch_removal(m, clock_.now() + m->spec->rollback.progressDeadline);
-      done->set_value();
-    });
-  }
+  for (RolloutRecord& r : all.rollouts)
+    if (auto done = readopt(r); done.valid()) resumed.push_back(std::move(done));
   for (auto& f : resumed) f.wait();
   if (auto pruned = store_->prune_measurements(clock_.now() - options_.measurement_retention);
       std::holds_alternative<StoreError>(pruned))
@@ -205,6 +190,83 @@ std::optional<std::string> LocalRolloutService::adopt() {
   schedule_housekeeping();
   ready_ = true;
   return std::nullopt;
+}
+
+std::future<void> LocalRolloutService::readopt(RolloutRecord& r) {
+  const bool settled_away = r.removed && is_terminal(r.state.phase);
+  if (settled_away) {
+    std::lock_guard lock(mutex_);
+    removed_[r.name] = Tombstone{r.revision, r.state.knownGood};
+    return {};
+  }
+  auto spec = std::make_shared<const RolloutSpec>(std::move(r.spec));
+  // Most rows were never updated in place: one object for both.
+  SharedSpec applied =
+      r.applied == *spec ? spec : std::make_shared<const RolloutSpec>(std::move(r.applied));
+  std::shared_ptr<Managed> m = make_managed(r.name, r.revision, spec, applied);
+  m->removing = r.removed;
+  prepare(*m, nullptr);  // logs why not
+  {
+    std::lock_guard lock(mutex_);
+    if (!m->problem.empty()) problems_.push_back(r.name + ": " + m->problem);
+    (r.removed ? leaving_ : rollouts_)[r.name] = m;
+    if (!r.removed) snapshot_[r.name] = status_of(*m, r.state, r.updatedAt);
+  }
+  auto done = std::make_shared<std::promise<void>>();
+  boost::asio::post(m->strand, [this, m, state = r.state, done] {
+    if (m->runtime) m->runtime->resume(state);
+    if (m->removing) watch_removal(m, clock_.now() + m->spec->rollback.progressDeadline);
+    done->set_value();
+  });
+  return done->get_future();
+}
+
+std::optional<std::string> LocalRolloutService::take_over(const std::string& name) {
+  if (closed_) return "the controller is stopping";
+  std::lock_guard life(lifecycle_);
+  if (manages(name)) return std::nullopt;
+  auto loaded = store_->load_rollout(name);
+  if (auto* e = std::get_if<StoreError>(&loaded)) return "store: " + e->message;
+  auto& record = std::get<std::optional<RolloutRecord>>(loaded);
+  if (!record) return std::nullopt;
+  if (auto done = readopt(*record); done.valid()) done.wait();
+  std::lock_guard lock(mutex_);
+  for (auto* from : {&rollouts_, &leaving_})
+    if (auto it = from->find(name); it != from->end() && !it->second->problem.empty())
+      return it->second->problem;
+  return std::nullopt;
+}
+
+void LocalRolloutService::let_go(const std::string& name, bool lost) {
+  std::lock_guard life(lifecycle_);
+  std::shared_ptr<Managed> m;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto* from : {&rollouts_, &leaving_}) {
+      if (auto it = from->find(name); it != from->end()) {
+        m = it->second;
+        from->erase(it);
+      }
+    }
+    snapshot_.erase(name);
+  }
+  if (!m) return;
+  auto done = std::make_shared<std::promise<void>>();
+  auto stopped = done->get_future();
+  boost::asio::post(m->strand, [this, m, done, lost] {
+    m->timer.cancel();
+    if (!lost) return stop_when_idle(m, std::chrono::steady_clock::now() + 5s, done);
+    // Another replica may own it already: not one more action, whatever is in flight.
+    if (!m->runtime || !m->runtime->running()) return done->set_value();
+    m->runtime->stop(false, [done] { done->set_value(); });
+  });
+  stopped.wait();
+  if (m->runtime) m->runtime->drain_router(1s);
+}
+
+bool LocalRolloutService::manages(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  return rollouts_.contains(name) || leaving_.contains(name);
 }
 
 std::vector<std::string> LocalRolloutService::problems() const {

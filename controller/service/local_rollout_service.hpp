@@ -21,6 +21,7 @@
 #include <variant>
 
 #include "controller/runtime/asio_waker.hpp"
+#include "controller/service/lease_book.hpp"
 #include "controller/service/rollout_service.hpp"
 #include "controller/store/open_store.hpp"
 
@@ -37,6 +38,12 @@ struct ServiceOptions {
   Duration store_retry = 5s;
   // Told how late each rollout's timer wake-up ran (any thread): the control loop's lag.
   std::function<void(Duration)> on_wake_lag;
+  // Replica mode (PostgreSQL only; docs/ha.md): the leases this process holds, and its id.
+  // Rollouts are then taken over and let go one at a time as the replica loop decides
+  // (take_over, let_go) instead of all at start; every write is fenced by the rollout's lease
+  // and every router and target action is checked against it first.
+  std::shared_ptr<LeaseBook> leases;
+  std::string replica_id;
 };
 
 class LocalRolloutService final : public RolloutService {
@@ -57,6 +64,15 @@ class LocalRolloutService final : public RolloutService {
   // Rollouts that could not be re-adopted (an unreadable row, a router that cannot listen).
   std::vector<std::string> problems() const;
   Store& store() { return *store_; }
+
+  // Replica mode, from a thread outside the pool. take_over: picks `name` up from its
+  // recorded state once this replica holds its lease (nothing to do for a name the store does
+  // not know yet); why not, when it could not be. let_go: stops managing `name` without
+  // touching what it runs; `lost` (the lease is gone) stops it at once, otherwise after a
+  // router change in flight has been confirmed (a hand-over).
+  std::optional<std::string> take_over(const std::string& name);
+  void let_go(const std::string& name, bool lost);
+  bool manages(const std::string& name) const;
   // From any thread: appends `note` (a webhook's delivery outcome) to the log of revision
   // `revision` of `name`, on its strand; dropped when that revision is no longer the one
   // managed (a newer revision or a removal) or the service is stopping.
@@ -83,6 +99,9 @@ class LocalRolloutService final : public RolloutService {
   std::shared_ptr<Managed> make_managed(const std::string& name, int revision, SharedSpec spec,
                                         SharedSpec applied);
   std::optional<std::string> prepare(Managed& m, Managed* predecessor);
+  // Under the lifecycle lock: makes `r` managed again and resumes it on its strand; the
+  // future is ready once resumed (invalid for a rollout removed and settled: a tombstone).
+  std::future<void> readopt(RolloutRecord& r);
   // Writes a transition of `m` and tells the listeners; nullopt once written, else why not.
   std::optional<std::string> record(Managed& m, const Events& events, const RolloutState& state,
                                     std::optional<bool> removed = {});

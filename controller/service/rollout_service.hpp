@@ -3,6 +3,7 @@
 // thin shell over this interface. Every state change is written to the store before the call
 // returns, so an answer the API gives is already durable. Thread-safe: each rollout lives on
 // its own strand inside the implementation; reads come from a snapshot updated on each event.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,6 +35,8 @@ struct RolloutStatus {
   // Set while the rollout holds still because the store did not take its next transition:
   // what the store said. `state` is then the last one recorded, and what the world follows.
   std::string storeError;
+  // The replica that runs this rollout (docs/ha.md); empty for a server on its own.
+  std::string owner;
 };
 
 enum class ApplyOutcome {
@@ -68,6 +71,19 @@ struct ActionResult {
   RolloutStatus status;  // after the action (when found)
 };
 
+// One replica sharing the database (docs/ha.md), as GET /v1/replicas lists it.
+struct ReplicaInfo {
+  std::string id;
+  std::string api;
+  std::chrono::milliseconds heartbeatAge{0};
+  struct Lease {
+    std::string rollout;
+    std::int64_t epoch = 0;
+    std::chrono::milliseconds expiresIn{0};
+  };
+  std::vector<Lease> leases;
+};
+
 class RolloutService {
  public:
   virtual ~RolloutService() = default;
@@ -98,6 +114,9 @@ class RolloutService {
 
   // The store is open and every non-terminal rollout has been re-adopted.
   virtual bool ready() const = 0;
+
+  // The replicas sharing this service's database; nullopt for a server on its own.
+  virtual std::optional<std::vector<ReplicaInfo>> replicas() const { return std::nullopt; }
 };
 
 }  // namespace rollguard

@@ -27,7 +27,7 @@ std::variant<OpenedStore, std::string> open_store(const StoreLocation& where) {
   OpenedStore out;
   if (!where.uri.empty()) {
     if (auto bad = check_store_uri(where.uri)) return *bad;
-    auto opened = PgStore::open(where.uri, where.holder);
+    auto opened = PgStore::open(where.uri, where.holder, where.fence);
     if (auto* e = std::get_if<StoreError>(&opened)) return e->message;
     out.store = std::get<std::unique_ptr<PgStore>>(std::move(opened));
     return out;

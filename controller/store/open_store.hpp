@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "controller/os/directory_lock.hpp"
+#include "controller/store/pg_store.hpp"
 #include "controller/store/store.hpp"
 
 namespace rollguard {
@@ -15,6 +16,9 @@ struct StoreLocation {
   std::string uri;       // postgresql://USER@HOST:PORT/DB; empty: SQLite under data_dir
   std::string data_dir;  // holds rollguard.db and rollguard.lock
   std::string holder;    // names this server to another one the database refuses
+  // Replicas sharing a PostgreSQL database: every write fenced by the rollout's lease
+  // (pg_store.hpp) instead of one server taking the whole database.
+  std::optional<LeaseFence> fence;
 };
 
 struct OpenedStore {

@@ -85,4 +85,74 @@ StoreResult<std::vector<LeaseRow>> PgLeases::all() {
   return rows;
 }
 
+StoreResult<std::optional<LeaseRow>> PgLeases::lease_of(const std::string& rollout) {
+  std::lock_guard lock(mutex_);
+  if (std::string e = ready(); !e.empty()) return store_error("lease of " + rollout, e);
+  Result r = db_.exec(
+      "SELECT owner, epoch, floor(extract(epoch FROM expires_at - now()) * 1000)::bigint "
+      "FROM leases WHERE rollout = $1",
+      {param(rollout)});
+  if (!r.error().empty()) return store_error("lease of " + rollout, r.error());
+  if (r.rows() == 0) return std::optional<LeaseRow>{};
+  return std::optional<LeaseRow>{
+      LeaseRow{rollout, r.text(0, 0), r.integer(0, 1), std::chrono::milliseconds(r.integer(0, 2))}};
+}
+
+StoreStatus PgLeases::beat(const std::string& api) {
+  std::lock_guard lock(mutex_);
+  if (std::string e = ready(); !e.empty()) return store_error("heartbeat", e);
+  Result r = db_.exec(
+      "INSERT INTO replicas (id, api, heartbeat_at) VALUES ($1, $2, now()) "
+      "ON CONFLICT (id) DO UPDATE SET api = EXCLUDED.api, heartbeat_at = now()",
+      {param(owner_), param(api)});
+  if (!r.error().empty()) return store_error("heartbeat", r.error());
+  return std::nullopt;
+}
+
+StoreResult<std::vector<ReplicaRow>> PgLeases::replicas(std::chrono::milliseconds within) {
+  std::lock_guard lock(mutex_);
+  if (std::string e = ready(); !e.empty()) return store_error("replicas", e);
+  if (Result gone = db_.exec(
+          "DELETE FROM replicas WHERE heartbeat_at < now() - $1 * interval '1 millisecond'",
+          {millis(within * 10)});
+      !gone.error().empty())
+    return store_error("replicas", gone.error());
+  Result r = db_.exec(
+      "SELECT id, api, floor(extract(epoch FROM now() - heartbeat_at) * 1000)::bigint "
+      "FROM replicas WHERE heartbeat_at >= now() - $1 * interval '1 millisecond' ORDER BY id",
+      {millis(within)});
+  if (!r.error().empty()) return store_error("replicas", r.error());
+  std::vector<ReplicaRow> rows;
+  for (int i = 0; i < r.rows(); ++i)
+    rows.push_back(
+        ReplicaRow{r.text(i, 0), r.text(i, 1), std::chrono::milliseconds(r.integer(i, 2))});
+  return rows;
+}
+
+StoreResult<std::vector<RolloutLease>> PgLeases::rollout_leases() {
+  std::lock_guard lock(mutex_);
+  if (std::string e = ready(); !e.empty()) return store_error("rollout leases", e);
+  // A removed rollout needs an owner until it has settled (its rollback confirmed).
+  Result r = db_.exec(
+      "SELECT r.name, coalesce(l.owner, ''), coalesce(l.epoch, 0), "
+      "coalesce(floor(extract(epoch FROM l.expires_at - now()) * 1000)::bigint, 0) "
+      "FROM rollouts r LEFT JOIN leases l ON l.rollout = r.name "
+      "WHERE NOT r.deleted OR (r.state::jsonb ->> 'phase') NOT IN "
+      "('Succeeded', 'RolledBack', 'Failed') ORDER BY r.name");
+  if (!r.error().empty()) return store_error("rollout leases", r.error());
+  std::vector<RolloutLease> rows;
+  for (int i = 0; i < r.rows(); ++i)
+    rows.push_back(RolloutLease{r.text(i, 0), r.text(i, 1), r.integer(i, 2),
+                                std::chrono::milliseconds(r.integer(i, 3))});
+  return rows;
+}
+
+StoreStatus PgLeases::leave() {
+  std::lock_guard lock(mutex_);
+  if (std::string e = ready(); !e.empty()) return store_error("leaving", e);
+  Result r = db_.exec("DELETE FROM replicas WHERE id = $1", {param(owner_)});
+  if (!r.error().empty()) return store_error("leaving", r.error());
+  return std::nullopt;
+}
+
 }  // namespace rollguard

@@ -28,6 +28,22 @@ struct LeaseRow {
   bool operator==(const LeaseRow&) const = default;
 };
 
+struct ReplicaRow {
+  std::string id;
+  std::string api;  // where its API listens ("host:port")
+  std::chrono::milliseconds heartbeat_age{0};
+  bool operator==(const ReplicaRow&) const = default;
+};
+
+// A rollout that needs an owner (not removed and settled) and its lease, if any.
+struct RolloutLease {
+  std::string rollout;
+  std::string owner;  // empty: never leased
+  std::int64_t epoch = 0;
+  std::chrono::milliseconds expires_in{0};
+  bool live() const { return !owner.empty() && expires_in.count() > 0; }
+};
+
 class PgLeases {
  public:
   // `owner`: this replica's id, unique per process start.
@@ -43,8 +59,20 @@ class PgLeases {
   StoreResult<std::map<std::string, std::int64_t>> renew(std::chrono::milliseconds ttl);
   // Gives `rollout` up at once (a graceful stop, a hand-over); the next owner bumps the epoch.
   StoreStatus release(const std::string& rollout);
+  // The lease row of `rollout`; nullopt when it was never leased.
+  StoreResult<std::optional<LeaseRow>> lease_of(const std::string& rollout);
   // Every lease row, live or not, by rollout.
   StoreResult<std::vector<LeaseRow>> all();
+
+  // This replica is alive and its API is at `api`: its heartbeat, on the database's clock.
+  StoreStatus beat(const std::string& api);
+  // Replicas whose last heartbeat is at most `within` old, by id. Older rows are deleted
+  // once they are ten times as old: a replica that is gone for good leaves the list.
+  StoreResult<std::vector<ReplicaRow>> replicas(std::chrono::milliseconds within);
+  // Every rollout that needs an owner, with its lease.
+  StoreResult<std::vector<RolloutLease>> rollout_leases();
+  // This replica leaves: its heartbeat row goes (its leases are released one by one).
+  StoreStatus leave();
 
   const std::string& owner() const { return owner_; }
 

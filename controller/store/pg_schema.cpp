@@ -72,6 +72,15 @@ CREATE TABLE leases (
 );
 CREATE INDEX leases_by_owner ON leases (owner);
 )sql",
+      // 3: the replicas' heartbeats: who is live, and where its API listens.
+      R"sql(
+CREATE TABLE replicas (
+  id           TEXT PRIMARY KEY,
+  api          TEXT NOT NULL,
+  started_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+  heartbeat_at TIMESTAMPTZ NOT NULL
+);
+)sql",
   };
   return all;
 }

@@ -70,12 +70,27 @@ std::string PgStore::fenced(const std::string& rollout) {
 }
 
 StoreResult<Store::Loaded> PgStore::load() {
+  return load_where("", {});
+}
+
+StoreResult<std::optional<RolloutRecord>> PgStore::load_rollout(const std::string& name) {
+  auto loaded = load_where("WHERE r.name = $1 ", {pg::param(name)});
+  if (auto* e = std::get_if<StoreError>(&loaded)) return *e;
+  Loaded& one = std::get<Loaded>(loaded);
+  if (!one.unreadable.empty()) return store_error("load " + name, one.unreadable.front().second);
+  if (one.rollouts.empty()) return std::optional<RolloutRecord>{};
+  return std::optional<RolloutRecord>{std::move(one.rollouts.front())};
+}
+
+StoreResult<Store::Loaded> PgStore::load_where(const std::string& where,
+                                               const std::vector<pg::Param>& params) {
   std::lock_guard lock(mutex_);
   if (std::string e = ready(); !e.empty()) return store_error("load", e);
   Result r = db_.exec(
       "SELECT r.name, r.revision, v.spec, r.spec, r.state, r.deleted, r.updated_at "
-      "FROM rollouts r JOIN revisions v ON v.rollout = r.name AND v.revision = r.revision "
-      "ORDER BY r.name");
+      "FROM rollouts r JOIN revisions v ON v.rollout = r.name AND v.revision = r.revision " +
+          where + "ORDER BY r.name",
+      params);
   if (!r.error().empty()) return store_error("load", r.error());
   Loaded loaded;
   for (int i = 0; i < r.rows(); ++i) {

@@ -38,6 +38,8 @@ class PgStore final : public Store {
       const std::string& uri, const std::string& holder, std::optional<LeaseFence> fence = {});
 
   StoreResult<Loaded> load() override;
+  // One rollout's row, for a replica that takes it over; nullopt when the name is unknown.
+  StoreResult<std::optional<RolloutRecord>> load_rollout(const std::string& name) override;
   StoreResult<std::vector<StoredEvent>> begin_revision(const RolloutRecord& record,
                                                        const std::string& actor,
                                                        const Events& events) override;
@@ -59,6 +61,7 @@ class PgStore final : public Store {
   // The connection, usable and holding the database; empty, or why not.
   std::string ready();
   std::string take_database();
+  StoreResult<Loaded> load_where(const std::string& where, const std::vector<pg::Param>& params);
   // Inside a transaction: appends `events` after the name's last seq; empty on success.
   std::string insert_events(const std::string& name, int revision, const Events& events,
                             std::vector<StoredEvent>& stored, TimePoint& latest);

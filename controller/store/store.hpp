@@ -61,6 +61,17 @@ class Store {
     std::vector<std::pair<std::string, std::string>> unreadable;
   };
   virtual StoreResult<Loaded> load() = 0;
+  // One rollout's row (a replica taking it over); nullopt for an unknown name. Engines with
+  // an index on names override the whole-table scan.
+  virtual StoreResult<std::optional<RolloutRecord>> load_rollout(const std::string& name) {
+    auto all = load();
+    if (auto* e = std::get_if<StoreError>(&all)) return *e;
+    for (auto& [n, why] : std::get<Loaded>(all).unreadable)
+      if (n == name) return store_error("load " + name, why);
+    for (RolloutRecord& r : std::get<Loaded>(all).rollouts)
+      if (r.name == name) return std::optional<RolloutRecord>{std::move(r)};
+    return std::optional<RolloutRecord>{};
+  }
 
   // A new revision of `record.name` (the first, or a new canary version): writes the rollout
   // row, the revision's row and its first events (numbered after the name's last), together.

@@ -26,8 +26,9 @@ namespace rollguard::testing {
 
 class ServeProcess {
  public:
-  ServeProcess(std::string data_dir, std::string log_file)
-      : data_dir_(std::move(data_dir)), log_file_(std::move(log_file)) {}
+  // `extra`: more flags after the store's (e.g. --replica).
+  ServeProcess(std::string data_dir, std::string log_file, std::vector<std::string> extra = {})
+      : data_dir_(std::move(data_dir)), log_file_(std::move(log_file)), extra_(std::move(extra)) {}
   ~ServeProcess() { kill(); }
   ServeProcess(const ServeProcess&) = delete;
 
@@ -44,6 +45,7 @@ class ServeProcess {
     std::vector<std::string> argv{
         ROLLGUARD_BINARY, "serve",     "--listen", "127.0.0.1:0", postgresql ? "--store" : "--data",
         data_dir_,        "--threads", "2"};
+    argv.insert(argv.end(), extra_.begin(), extra_.end());
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
@@ -139,6 +141,7 @@ class ServeProcess {
   }
 
   std::string data_dir_, log_file_;
+  std::vector<std::string> extra_;
   pid_t pid_ = -1;
   int status_ = 0;
   std::uint16_t port_ = 0;

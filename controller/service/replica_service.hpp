@@ -1,0 +1,86 @@
+#pragma once
+// `rollguard serve --replica`: one of several servers sharing a PostgreSQL database
+// (docs/ha.md). Each rollout is run by the replica holding its lease; this replica's loop
+// beats its heartbeat, renews its leases, lets go at once of a rollout whose lease it lost,
+// takes over the rollouts the rendezvous hash gives it whose leases are free, and hands over
+// the ones a newly joined replica wins. The API is served for every rollout: those run here
+// by the LocalRolloutService inside, the others read from the database.
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "controller/service/local_rollout_service.hpp"
+#include "controller/store/pg_leases.hpp"
+
+namespace rollguard {
+
+struct ReplicaOptions {
+  Duration lease_ttl = 5s;
+  Duration renew_every = 1s;
+  // A lease is trusted for TTL minus this after the renewal that confirmed it was sent: time
+  // for clocks that run at slightly different rates and for a stop in the middle of an action.
+  Duration safety_margin = 1s;
+};
+
+class ReplicaService final : public RolloutService {
+ public:
+  // `service.store` must be a postgresql:// URI. The replica's id is made here, new for each
+  // process start.
+  static std::variant<std::unique_ptr<ReplicaService>, std::string> open(ServiceOptions service,
+                                                                         ReplicaOptions replica);
+  ~ReplicaService() override;
+
+  // Ready, and the loop running: rollouts come to this replica from now on. `api` is where
+  // this replica's API listens ("host:port"), for the other replicas and GET /v1/replicas.
+  std::optional<std::string> start(const std::string& api);
+  // Stops the loop and every rollout run here (graceful: after router changes in flight),
+  // then gives their leases up, so the others take over at once rather than after a TTL.
+  void shutdown();
+  LocalRolloutService& local() { return *local_; }
+  const std::string& id() const { return id_; }
+
+  ApplyResult apply(RolloutSpec spec, const std::string& actor) override;
+  std::optional<RolloutStatus> get(const std::string& name) const override;
+  std::vector<RolloutStatus> list() const override;
+  ActionResult act(const std::string& name, const OperatorCommand& command) override;
+  ActionResult remove(const std::string& name, const std::string& actor) override;
+  std::vector<StoredEvent> history(const std::string& name,
+                                   std::int64_t after_seq = 0) const override;
+  std::uint64_t subscribe(Listener listener) override;
+  void unsubscribe(std::uint64_t id) override;
+  bool ready() const override { return local_->ready(); }
+  std::optional<std::vector<ReplicaInfo>> replicas() const override;
+
+ private:
+  ReplicaService(std::string id, ReplicaOptions options, std::unique_ptr<PgLeases> leases,
+                 std::shared_ptr<LeaseBook> book, std::unique_ptr<LocalRolloutService> local);
+  void loop();
+  void tick();
+  // Takes `name` for this replica when its lease is free; the replica that runs it (this
+  // one's id when it does now), empty when that could not be learnt.
+  std::string claim(const std::string& name, std::string& why);
+  std::string refusal_to_run(const RolloutSpec& spec) const;
+  std::optional<RolloutStatus> stored_status(const RolloutRecord& record,
+                                             const std::string& owner) const;
+  std::string api_of(const std::string& replica) const;
+
+  const std::string id_;
+  const ReplicaOptions options_;
+  std::string api_;  // set by start()
+  std::unique_ptr<PgLeases> leases_;
+  std::shared_ptr<LeaseBook> book_;
+  std::unique_ptr<LocalRolloutService> local_;
+
+  mutable std::mutex live_mutex_;
+  std::vector<ReplicaRow> live_;  // as of the last tick
+
+  std::mutex loop_mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  bool store_failing_ = false;  // on the loop thread: said once per outage
+  std::thread loop_;
+};
+
+}  // namespace rollguard
