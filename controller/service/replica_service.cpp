@@ -8,6 +8,7 @@
 #include <set>
 
 #include "controller/service/replica_assignment.hpp"
+#include "controller/store/record_text.hpp"
 #include "manifests/duration.hpp"
 #include "strategies/planner.hpp"
 
@@ -29,36 +30,85 @@ std::string new_replica_id() {
   return boost::asio::ip::host_name() + "-" + std::to_string(::getpid()) + "-" + suffix;
 }
 
-ApplyResult apply_refused(std::string reason) {
-  ApplyResult r;
-  r.error = ServiceError::Conflict;
-  r.reason = std::move(reason);
-  return r;
+using nlohmann::json;
+
+constexpr Action kActions[] = {Action::Promote, Action::Abort, Action::Pause,
+                               Action::Resume,  Action::Retry, Action::Undo};
+
+// How a change's answer travels between replicas: the service's result, as data.
+std::string_view error_name(ServiceError e) {
+  switch (e) {
+    case ServiceError::None:
+      return "None";
+    case ServiceError::NotFound:
+      return "NotFound";
+    case ServiceError::Conflict:
+      return "Conflict";
+    case ServiceError::StoreUnavailable:
+      return "StoreUnavailable";
+  }
+  return "None";
+}
+
+ServiceError error_of(const json& answer) {
+  const std::string e = answer.value("error", "StoreUnavailable");
+  for (ServiceError k : {ServiceError::None, ServiceError::NotFound, ServiceError::Conflict})
+    if (e == error_name(k)) return k;
+  return ServiceError::StoreUnavailable;
+}
+
+constexpr ApplyOutcome kOutcomes[] = {ApplyOutcome::Created, ApplyOutcome::NewRevision,
+                                      ApplyOutcome::Updated, ApplyOutcome::Unchanged};
+int outcome_number(ApplyOutcome o) {
+  return static_cast<int>(std::find(std::begin(kOutcomes), std::end(kOutcomes), o) -
+                          std::begin(kOutcomes));
+}
+
+json answer_json(ServiceError error, const std::string& reason) {
+  return json{{"error", error_name(error)}, {"reason", reason}};
+}
+
+json unavailable(const std::string& reason) {
+  return answer_json(ServiceError::StoreUnavailable, reason);
 }
 
 }  // namespace
+
+struct ReplicaService::Connections {
+  std::unique_ptr<PgLeases> leases;
+  std::unique_ptr<PgActions> outbox, inbox;
+};
 
 std::variant<std::unique_ptr<ReplicaService>, std::string> ReplicaService::open(
     ServiceOptions service, ReplicaOptions replica) {
   const std::string id = new_replica_id();
   auto leases = PgLeases::open(service.store, id);
   if (auto* e = std::get_if<StoreError>(&leases)) return e->message;
+  auto outbox = PgActions::open(service.store);
+  if (auto* e = std::get_if<StoreError>(&outbox)) return e->message;
+  auto inbox = PgActions::open(service.store);
+  if (auto* e = std::get_if<StoreError>(&inbox)) return e->message;
   auto book = std::make_shared<LeaseBook>();
   service.leases = book;
   service.replica_id = id;
   auto local = LocalRolloutService::open(std::move(service));
   if (auto* e = std::get_if<std::string>(&local)) return *e;
-  return std::unique_ptr<ReplicaService>(new ReplicaService(
-      id, std::move(replica), std::get<std::unique_ptr<PgLeases>>(std::move(leases)),
-      std::move(book), std::get<std::unique_ptr<LocalRolloutService>>(std::move(local))));
+  Connections connections{std::get<std::unique_ptr<PgLeases>>(std::move(leases)),
+                          std::get<std::unique_ptr<PgActions>>(std::move(outbox)),
+                          std::get<std::unique_ptr<PgActions>>(std::move(inbox))};
+  return std::unique_ptr<ReplicaService>(
+      new ReplicaService(id, std::move(replica), std::move(connections), std::move(book),
+                         std::get<std::unique_ptr<LocalRolloutService>>(std::move(local))));
 }
 
-ReplicaService::ReplicaService(std::string id, ReplicaOptions options,
-                               std::unique_ptr<PgLeases> leases, std::shared_ptr<LeaseBook> book,
+ReplicaService::ReplicaService(std::string id, ReplicaOptions options, Connections connections,
+                               std::shared_ptr<LeaseBook> book,
                                std::unique_ptr<LocalRolloutService> local)
     : id_(std::move(id)),
       options_(std::move(options)),
-      leases_(std::move(leases)),
+      leases_(std::move(connections.leases)),
+      outbox_(std::move(connections.outbox)),
+      inbox_(std::move(connections.inbox)),
       book_(std::move(book)),
       local_(std::move(local)) {}
 
@@ -70,7 +120,9 @@ std::optional<std::string> ReplicaService::start(const std::string& api) {
   api_ = api;
   if (auto e = local_->adopt()) return e;
   if (auto e = leases_->beat(api_)) return "heartbeat: " + e->message;
+  if (auto e = inbox_->listen(id_)) return e->message;
   loop_ = std::thread([this] { loop(); });
+  inbox_thread_ = std::thread([this] { inbox(); });
   spdlog::info("replica {}: joined (lease {}, renewed every {})", id_,
                format_duration(options_.lease_ttl), format_duration(options_.renew_every));
   return std::nullopt;
@@ -84,6 +136,7 @@ void ReplicaService::shutdown() {
   }
   wake_.notify_all();
   if (loop_.joinable()) loop_.join();
+  if (inbox_thread_.joinable()) inbox_thread_.join();
   const std::vector<std::string> held = book_->rollouts();
   local_->shutdown();
   for (const std::string& name : held) leases_->release(name);
@@ -134,10 +187,6 @@ void ReplicaService::tick() {
   }
   std::vector<std::string> live_ids;
   for (const ReplicaRow& r : std::get<std::vector<ReplicaRow>>(live)) live_ids.push_back(r.id);
-  {
-    std::lock_guard lock(live_mutex_);
-    live_ = std::get<std::vector<ReplicaRow>>(live);
-  }
   std::vector<LeaseView> views;
   std::set<std::string> needing_owner;
   for (const RolloutLease& l : std::get<std::vector<RolloutLease>>(leases)) {
@@ -204,13 +253,6 @@ std::string ReplicaService::claim(const std::string& name, std::string& why) {
   return lease ? lease->owner : std::string();
 }
 
-std::string ReplicaService::api_of(const std::string& replica) const {
-  std::lock_guard lock(live_mutex_);
-  for (const ReplicaRow& r : live_)
-    if (r.id == replica) return r.api;
-  return "unknown";
-}
-
 // What a replica cannot run: what lives inside one controller process and would not follow
 // its rollout to another replica.
 std::string ReplicaService::refusal_to_run(const RolloutSpec& spec) const {
@@ -224,44 +266,173 @@ std::string ReplicaService::refusal_to_run(const RolloutSpec& spec) const {
 }
 
 ApplyResult ReplicaService::apply(RolloutSpec spec, const std::string& actor) {
-  if (std::string no = refusal_to_run(spec); !no.empty())
-    return apply_refused(spec.metadata.name + ": " + no);
-  std::string why;
-  const std::string owner = claim(spec.metadata.name, why);
-  if (owner == id_) return local_->apply(std::move(spec), actor);
-  if (owner.empty()) {
-    ApplyResult r;
-    r.error = ServiceError::StoreUnavailable;
-    r.reason = why;
+  ApplyResult r;
+  const std::string name = spec.metadata.name;
+  if (std::string no = refusal_to_run(spec); !no.empty()) {
+    r.error = ServiceError::Conflict;
+    r.reason = name + ": " + no;
     return r;
   }
-  return apply_refused(spec.metadata.name + " is run by replica " + owner + " (API " +
-                       api_of(owner) + "): send changes for it there");
+  const json answer =
+      change(name, json{{"kind", "apply"}, {"manifest", spec_text(spec)}, {"actor", actor}});
+  r.error = error_of(answer);
+  r.reason = answer.value("reason", "");
+  r.outcome = kOutcomes[std::clamp(answer.value("outcome", 3), 0, 3)];
+  if (r.error == ServiceError::None) r.status = get(name).value_or(RolloutStatus{});
+  return r;
 }
 
 ActionResult ReplicaService::act(const std::string& name, const OperatorCommand& command) {
-  std::string why;
-  const std::string owner = claim(name, why);
-  if (owner == id_) return local_->act(name, command);
-  if (owner.empty() && why.empty()) return local_->act(name, command);  // an unknown name
-  ActionResult r;
-  r.error = owner.empty() ? ServiceError::StoreUnavailable : ServiceError::Conflict;
-  r.reason = owner.empty() ? why
-                           : name + " is run by replica " + owner + " (API " + api_of(owner) +
-                                 "): send changes for it there";
+  const json answer = change(name, json{{"kind", "act"},
+                                        {"action", to_string(command.action)},
+                                        {"full", command.full},
+                                        {"actor", command.actor}});
+  ActionResult r{error_of(answer), answer.value("reason", ""), {}};
+  if (r.error != ServiceError::NotFound) r.status = get(name).value_or(RolloutStatus{});
   return r;
 }
 
 ActionResult ReplicaService::remove(const std::string& name, const std::string& actor) {
-  std::string why;
-  const std::string owner = claim(name, why);
-  if (owner == id_ || (owner.empty() && why.empty())) return local_->remove(name, actor);
-  ActionResult r;
-  r.error = owner.empty() ? ServiceError::StoreUnavailable : ServiceError::Conflict;
-  r.reason = owner.empty() ? why
-                           : name + " is run by replica " + owner + " (API " + api_of(owner) +
-                                 "): send changes for it there";
+  const json answer = change(name, json{{"kind", "remove"}, {"actor", actor}});
+  ActionResult r{error_of(answer), answer.value("reason", ""), {}};
+  if (auto status = get(name)) r.status = *status;
   return r;
+}
+
+json ReplicaService::change(const std::string& name, const json& request) {
+  using std::chrono::steady_clock;
+  for (int hop = 0; hop < 3; ++hop) {
+    std::string why;
+    const std::string owner = claim(name, why);
+    if (owner == id_ || (owner.empty() && why.empty())) {
+      json here = json::parse(carry_out(name, request.dump()));
+      if (!here.value("moved", false)) return here;
+      continue;
+    }
+    if (owner.empty()) return unavailable(why);
+    auto sent = outbox_->submit(name, owner, request.dump());
+    if (auto* e = std::get_if<StoreError>(&sent)) return unavailable("store: " + e->message);
+    const std::int64_t id = std::get<std::int64_t>(sent);
+    // The owner answers at once when it is alive; one that died is noticed by its lease.
+    bool moved = false;
+    for (auto until = steady_clock::now() + 10s; !moved && steady_clock::now() < until;) {
+      auto answer = outbox_->answer_of(id);
+      if (auto* text = std::get_if<std::optional<std::string>>(&answer); text && *text) {
+        json a = json::parse(**text);
+        if (!a.value("moved", false)) return a;
+        moved = true;
+        break;
+      }
+      std::this_thread::sleep_for(10ms);
+      auto lease = leases_->lease_of(name);
+      auto* row = std::get_if<std::optional<LeaseRow>>(&lease);
+      moved = row && *row && ((*row)->owner != owner || (*row)->expires_in.count() <= 0);
+    }
+    auto abandoned = outbox_->abandon(id);
+    if (auto* e = std::get_if<StoreError>(&abandoned)) return unavailable("store: " + e->message);
+    if (!std::get<bool>(abandoned)) {
+      // Taken: it is being carried out. Its answer comes, or the caller hears it may be done.
+      for (auto until = steady_clock::now() + 30s; steady_clock::now() < until;
+           std::this_thread::sleep_for(10ms)) {
+        auto answer = outbox_->answer_of(id);
+        if (auto* text = std::get_if<std::optional<std::string>>(&answer); text && *text) {
+          json a = json::parse(**text);
+          if (!a.value("moved", false)) return a;
+          break;
+        }
+      }
+      return unavailable("replica " + owner + " took this change for " + name +
+                         " but did not answer: it may have been made; see the rollout's events");
+    }
+    if (!moved)
+      return unavailable("replica " + owner + ", which runs " + name +
+                         ", did not take this change within 10 s; nothing was done");
+  }
+  return answer_json(ServiceError::Conflict, name +
+                                                 " moved between replicas while this change "
+                                                 "was being sent; nothing was done: send it again");
+}
+
+// On this replica, which runs `rollout` (or is the first to hear of it): the change, and its
+// answer as JSON; {"moved": true} when the rollout is run elsewhere by now.
+std::string ReplicaService::carry_out(const std::string& rollout, const std::string& request) {
+  if (!local_->manages(rollout) && !book_->epoch_of(rollout)) return json{{"moved", true}}.dump();
+  const json r = json::parse(request, nullptr, false);
+  const std::string kind = r.is_object() ? r.value("kind", "") : "";
+  const std::string actor = r.is_object() ? r.value("actor", "") : "";
+  if (kind == "apply") {
+    auto spec = spec_from_text(r.value("manifest", ""));
+    if (auto* bad = std::get_if<std::string>(&spec))
+      return answer_json(ServiceError::Conflict, "the manifest sent: " + *bad).dump();
+    ApplyResult a = local_->apply(std::get<RolloutSpec>(std::move(spec)), actor);
+    json out = answer_json(a.error, a.reason);
+    out["outcome"] = outcome_number(a.outcome);
+    return out.dump();
+  }
+  if (kind == "remove") {
+    ActionResult a = local_->remove(rollout, actor);
+    return answer_json(a.error, a.reason).dump();
+  }
+  for (Action action : kActions) {
+    if (kind == "act" && r.value("action", "") == to_string(action)) {
+      ActionResult a = local_->act(rollout, OperatorCommand{action, r.value("full", false), actor});
+      return answer_json(a.error, a.reason).dump();
+    }
+  }
+  return answer_json(ServiceError::Conflict, "a request this replica does not know: " + request)
+      .dump();
+}
+
+void ReplicaService::inbox() {
+  auto last_look = std::chrono::steady_clock::now();
+  for (;;) {
+    {
+      std::lock_guard lock(loop_mutex_);
+      if (stopping_) return;
+    }
+    auto woken = inbox_->wait(std::chrono::duration_cast<Millis>(options_.renew_every));
+    if (std::holds_alternative<StoreError>(woken)) {
+      std::this_thread::sleep_for(options_.renew_every);  // the loop says the database is down
+      continue;
+    }
+    const auto& w = std::get<PgActions::Woken>(woken);
+    for (const std::string& name : std::set<std::string>(w.events_of.begin(), w.events_of.end()))
+      stream_events_of(name);
+    // A notification is lost while the connection is down: look anyway now and then.
+    const auto now = std::chrono::steady_clock::now();
+    if (!w.actions && now - last_look < options_.renew_every) continue;
+    last_look = now;
+    auto pending = inbox_->pending(id_);
+    if (!std::holds_alternative<std::vector<PendingAction>>(pending)) continue;
+    for (const PendingAction& a : std::get<std::vector<PendingAction>>(pending)) {
+      auto taken = inbox_->take(a.id);
+      if (!std::holds_alternative<bool>(taken) || !std::get<bool>(taken)) continue;  // abandoned
+      if (auto e = inbox_->answer(a.id, carry_out(a.rollout, a.request)))
+        spdlog::error("{}: the answer to a change sent by another replica was lost: {}", a.rollout,
+                      e->message);
+    }
+  }
+}
+
+// Events of a rollout another replica runs, to this replica's streams (each stream drops
+// what it has seen by seq).
+void ReplicaService::stream_events_of(const std::string& rollout) {
+  if (local_->manages(rollout)) return;  // streamed by the local service already
+  std::int64_t after = 0;
+  {
+    std::lock_guard lock(streams_mutex_);
+    if (listeners_.empty()) return;
+    after = streamed_[rollout];
+  }
+  const std::vector<StoredEvent> events = local_->history(rollout, after);
+  if (events.empty()) return;
+  const std::optional<RolloutStatus> status = get(rollout);
+  if (!status) return;
+  // Under the lock, so that no listener is called once unsubscribe() has returned.
+  std::lock_guard lock(streams_mutex_);
+  for (const StoredEvent& e : events)
+    for (const auto& [id, l] : listeners_) (*l)(e, *status);
+  streamed_[rollout] = std::max(streamed_[rollout], events.back().seq);
 }
 
 std::optional<RolloutStatus> ReplicaService::stored_status(const RolloutRecord& record,
@@ -312,10 +483,17 @@ std::vector<StoredEvent> ReplicaService::history(const std::string& name,
 }
 
 std::uint64_t ReplicaService::subscribe(Listener listener) {
-  return local_->subscribe(std::move(listener));
+  std::lock_guard lock(streams_mutex_);
+  const std::uint64_t id = local_->subscribe(listener);
+  listeners_[id] = std::make_shared<Listener>(std::move(listener));
+  return id;
 }
 
 void ReplicaService::unsubscribe(std::uint64_t id) {
+  {
+    std::lock_guard lock(streams_mutex_);
+    listeners_.erase(id);
+  }
   local_->unsubscribe(id);
 }
 

@@ -4,14 +4,19 @@
 // beats its heartbeat, renews its leases, lets go at once of a rollout whose lease it lost,
 // takes over the rollouts the rendezvous hash gives it whose leases are free, and hands over
 // the ones a newly joined replica wins. The API is served for every rollout: those run here
-// by the LocalRolloutService inside, the others read from the database.
+// by the LocalRolloutService inside; the others are read from the database, their changes
+// sent to their owner through it (pg_actions.hpp) and their events streamed from its
+// notifications.
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <variant>
 
 #include "controller/service/local_rollout_service.hpp"
+#include "controller/store/pg_actions.hpp"
 #include "controller/store/pg_leases.hpp"
 
 namespace rollguard {
@@ -54,33 +59,42 @@ class ReplicaService final : public RolloutService {
   std::optional<std::vector<ReplicaInfo>> replicas() const override;
 
  private:
-  ReplicaService(std::string id, ReplicaOptions options, std::unique_ptr<PgLeases> leases,
+  struct Connections;
+  ReplicaService(std::string id, ReplicaOptions options, Connections connections,
                  std::shared_ptr<LeaseBook> book, std::unique_ptr<LocalRolloutService> local);
   void loop();
   void tick();
+  // The inbox: requests for rollouts run here, and events of the others for the streams.
+  void inbox();
+  std::string carry_out(const std::string& rollout, const std::string& request);
+  void stream_events_of(const std::string& rollout);
+  // A change for `name`, run here or sent to the replica that runs it: its answer as JSON
+  // ({"error", "reason", "outcome"}).
+  nlohmann::json change(const std::string& name, const nlohmann::json& request);
   // Takes `name` for this replica when its lease is free; the replica that runs it (this
   // one's id when it does now), empty when that could not be learnt.
   std::string claim(const std::string& name, std::string& why);
   std::string refusal_to_run(const RolloutSpec& spec) const;
   std::optional<RolloutStatus> stored_status(const RolloutRecord& record,
                                              const std::string& owner) const;
-  std::string api_of(const std::string& replica) const;
 
   const std::string id_;
   const ReplicaOptions options_;
   std::string api_;  // set by start()
   std::unique_ptr<PgLeases> leases_;
+  std::unique_ptr<PgActions> outbox_, inbox_;
   std::shared_ptr<LeaseBook> book_;
   std::unique_ptr<LocalRolloutService> local_;
-
-  mutable std::mutex live_mutex_;
-  std::vector<ReplicaRow> live_;  // as of the last tick
 
   std::mutex loop_mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
   bool store_failing_ = false;  // on the loop thread: said once per outage
-  std::thread loop_;
+  std::thread loop_, inbox_thread_;
+
+  std::mutex streams_mutex_;
+  std::map<std::uint64_t, std::shared_ptr<Listener>> listeners_;  // also given to local_
+  std::map<std::string, std::int64_t> streamed_;  // the last seq streamed of each rollout
 };
 
 }  // namespace rollguard

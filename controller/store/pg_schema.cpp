@@ -81,6 +81,19 @@ CREATE TABLE replicas (
   heartbeat_at TIMESTAMPTZ NOT NULL
 );
 )sql",
+      // 4: changes sent to the replica that runs a rollout (pg_actions.hpp).
+      R"sql(
+CREATE TABLE actions (
+  id          BIGSERIAL PRIMARY KEY,
+  rollout     TEXT NOT NULL,
+  owner       TEXT NOT NULL,
+  request     TEXT NOT NULL,
+  state       TEXT NOT NULL DEFAULT 'pending',
+  answer      TEXT,
+  created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX actions_pending ON actions (owner) WHERE state = 'pending';
+)sql",
   };
   return all;
 }

@@ -173,6 +173,9 @@ std::string PgStore::insert_events(const std::string& name, int revision, const 
          param(static_cast<std::int64_t>(ev.step)), param(ev.reason), param(ev.actor)});
     if (!r.error().empty()) return r.error();
   }
+  // Replicas that do not run this rollout stream its events too (pg_actions.hpp): told with
+  // the commit, never before.
+  if (fence_) return db_.exec("SELECT pg_notify('rollguard_events', $1)", {param(name)}).error();
   return {};
 }
 
