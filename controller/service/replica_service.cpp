@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include "controller/service/api_error.hpp"
 #include "controller/service/replica_assignment.hpp"
 #include "controller/store/record_text.hpp"
 #include "manifests/duration.hpp"
@@ -452,8 +453,11 @@ std::optional<RolloutStatus> ReplicaService::stored_status(const RolloutRecord& 
 std::optional<RolloutStatus> ReplicaService::get(const std::string& name) const {
   if (auto here = local_->get(name)) return here;
   auto loaded = local_->store().load_rollout(name);
+  // Not "no such rollout": this replica cannot tell. The API answers 503 with the reason.
+  if (auto* e = std::get_if<StoreError>(&loaded))
+    throw Unavailable("StoreUnavailable", "store: " + e->message);
   auto* record = std::get_if<std::optional<RolloutRecord>>(&loaded);
-  if (!record || !*record) return std::nullopt;
+  if (!*record) return std::nullopt;
   auto lease = leases_->lease_of(name);
   auto* row = std::get_if<std::optional<LeaseRow>>(&lease);
   return stored_status(**record,
@@ -465,6 +469,8 @@ std::vector<RolloutStatus> ReplicaService::list() const {
   std::set<std::string> here;
   for (const RolloutStatus& s : all) here.insert(s.name);
   auto loaded = local_->store().load();
+  if (auto* e = std::get_if<StoreError>(&loaded))
+    throw Unavailable("StoreUnavailable", "store: " + e->message);
   auto leases = leases_->all();
   std::map<std::string, std::string> owners;
   if (auto* rows = std::get_if<std::vector<LeaseRow>>(&leases))

@@ -47,6 +47,7 @@ class ReplicaService final : public RolloutService {
   const std::string& id() const { return id_; }
 
   ApplyResult apply(RolloutSpec spec, const std::string& actor) override;
+  // get and list throw Unavailable (api_error.hpp) when a rollout run elsewhere cannot be read.
   std::optional<RolloutStatus> get(const std::string& name) const override;
   std::vector<RolloutStatus> list() const override;
   ActionResult act(const std::string& name, const OperatorCommand& command) override;

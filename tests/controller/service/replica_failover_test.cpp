@@ -286,6 +286,40 @@ TEST_F(ReplicaFailover, AnyReplicaTakesChangesAndStreamsEventsOfRolloutsItDoesNo
   EXPECT_EQ(client.request("POST", "/v1/rollouts/nobody/promote").status, 404);
 }
 
+TEST_F(ReplicaFailover, APostgresqlRestartMidRolloutHoldsEveryRolloutThenEachFinishes) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 3; ++i) {
+    names.push_back("outage-" + std::to_string(i));
+    put(any(), names.back(),
+        rollout_json(names.back(), dir_.file(names.back() + ".weights"), "1s"));
+  }
+  for (const std::string& n : names) {
+    for (auto until = std::chrono::steady_clock::now() + 20s;
+         get(any(), "/v1/rollouts/" + n).value("step", 0) < 2 &&
+         std::chrono::steady_clock::now() < until;)
+      std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(pg_.stop());
+  std::this_thread::sleep_for(300ms);  // a router command started just before may still run
+  std::map<std::string, std::vector<std::string>> held;
+  for (const std::string& n : names) held[n] = testing::lines_of(dir_.file(n + ".weights"));
+  // Three leases long, and the pauses are over: nobody may advance blind.
+  std::this_thread::sleep_for(3s);
+  for (const std::string& n : names)
+    EXPECT_EQ(testing::lines_of(dir_.file(n + ".weights")), held[n]) << n;
+  ASSERT_TRUE(pg_.start()) << pg_.error();
+  for (const std::string& n : names) {
+    std::string p;
+    for (auto until = std::chrono::steady_clock::now() + 60s;
+         (p = phase(n)) != "Succeeded" && std::chrono::steady_clock::now() < until;)
+      std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(p, "Succeeded") << n << replicas_[0]->log_tail();
+    expect_clean_history(n);
+    const std::vector<int> weights = weights_of(dir_.file(n + ".weights"));
+    EXPECT_TRUE(std::is_sorted(weights.begin(), weights.end())) << n;
+  }
+}
+
 TEST_F(ReplicaFailover, TheReplicasListShowsEachWithItsLeases) {
   put(any(), "listed", rollout_json("listed", dir_.file("listed.weights"), "30s"));
   json listed;
