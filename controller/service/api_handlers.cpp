@@ -138,13 +138,10 @@ std::vector<ApiRoute> api_routes(RolloutService& service,
          return json_reply(200, json{{"events", std::move(events)}});
        }});
   routes.push_back({"GET", "/v1/replicas", ApiRole::Viewer, [&service](const ApiRequest&) {
-                      auto replicas = service.replicas();
-                      if (!replicas)
-                        throw NotFound("NotReplicated",
-                                       "this server runs on its own (serve --replica shares a "
-                                       "PostgreSQL database with others)");
+                      // A server on its own has no replicas: an empty list, not an error.
+                      const auto replicas = service.replicas().value_or(std::vector<ReplicaInfo>{});
                       json items = json::array();
-                      for (const ReplicaInfo& r : *replicas) {
+                      for (const ReplicaInfo& r : replicas) {
                         json leases = json::array();
                         for (const ReplicaInfo::Lease& l : r.leases)
                           leases.push_back(json{{"rollout", l.rollout},
