@@ -86,10 +86,16 @@ class ReplicaFailover : public ::testing::Test {
     return nullptr;
   }
 
+  // A 503 says nothing was done (a replica that just lost or is still taking the lease):
+  // asked again, as a client would.
   int put(testing::ServeProcess& via, const std::string& name, const std::string& body) {
     testing::TestHttpClient client(via.port(), 10s);
-    auto reply =
-        client.request("PUT", "/v1/rollouts/" + name, body, {{"Content-Type", "application/json"}});
+    testing::TestResponse reply;
+    for (auto until = std::chrono::steady_clock::now() + 20s;; std::this_thread::sleep_for(50ms)) {
+      reply = client.request("PUT", "/v1/rollouts/" + name, body,
+                             {{"Content-Type", "application/json"}});
+      if (reply.status != 503 || std::chrono::steady_clock::now() >= until) break;
+    }
     EXPECT_TRUE(reply.status == 200 || reply.status == 201) << reply.status << " " << reply.body;
     return reply.status;
   }
