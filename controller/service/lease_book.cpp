@@ -58,11 +58,4 @@ std::vector<std::string> LeaseBook::rollouts() const {
   return names;
 }
 
-std::map<std::string, std::int64_t> LeaseBook::epochs() const {
-  std::lock_guard lock(mutex_);
-  std::map<std::string, std::int64_t> out;
-  for (const auto& [name, h] : held_) out[name] = h.epoch;
-  return out;
-}
-
 }  // namespace rollguard

@@ -32,7 +32,6 @@ class LeaseBook {
                                    Deadline until);
   void forget(const std::string& rollout);
   std::vector<std::string> rollouts() const;
-  std::map<std::string, std::int64_t> epochs() const;
 
  private:
   struct Held {

@@ -145,6 +145,13 @@ void ReplicaService::shutdown() {
   spdlog::info("replica {}: left; {} lease(s) given up", id_, held.size());
 }
 
+// Stops running `name` here and gives its lease up at once, for another replica to take.
+void ReplicaService::give_up(const std::string& name, bool lost) {
+  local_->let_go(name, lost);
+  leases_->release(name);
+  book_->forget(name);
+}
+
 void ReplicaService::loop() {
   // Before taking anything, one renewal period for the other replicas starting at the same
   // time to beat: otherwise the first one up takes every rollout and hands most over again.
@@ -203,9 +210,7 @@ void ReplicaService::tick() {
   }
   const ReplicaMoves moves = plan_replica_moves(id_, live_ids, views, book_->rollouts());
   for (const std::string& name : moves.hand_over) {
-    local_->let_go(name, false);
-    leases_->release(name);
-    book_->forget(name);
+    give_up(name, false);
     spdlog::info("{}: handed over to replica {}", name, designated_replica(name, live_ids));
   }
   for (const std::string& name : moves.acquire) {
@@ -217,9 +222,7 @@ void ReplicaService::tick() {
     book_->hold(name, *epoch, asked + trusted_for);
     if (auto why = local_->take_over(name)) {
       spdlog::error("{}: not taken over: {}", name, *why);
-      local_->let_go(name, true);
-      leases_->release(name);
-      book_->forget(name);
+      give_up(name, true);
       continue;
     }
     spdlog::info("{}: taken over (epoch {})", name, *epoch);
@@ -237,9 +240,7 @@ std::string ReplicaService::claim(const std::string& name, std::string& why) {
   if (const auto epoch = std::get<std::optional<std::int64_t>>(got)) {
     book_->hold(name, *epoch, asked + options_.lease_ttl - options_.safety_margin);
     if (auto e = local_->take_over(name)) {
-      local_->let_go(name, true);
-      leases_->release(name);
-      book_->forget(name);
+      give_up(name, true);
       why = *e;
       return {};
     }

@@ -65,6 +65,7 @@ class ReplicaService final : public RolloutService {
                  std::shared_ptr<LeaseBook> book, std::unique_ptr<LocalRolloutService> local);
   void loop();
   void tick();
+  void give_up(const std::string& name, bool lost);
   // The inbox: requests for rollouts run here, and events of the others for the streams.
   void inbox();
   std::string carry_out(const std::string& rollout, const std::string& request);
