@@ -71,6 +71,9 @@ int serve(const ServeOptions& options) {
   service_options.holder = "rollguard serve pid " + std::to_string(::getpid()) + " on " +
                            boost::asio::ip::host_name() + ", API " + options.listen;
   service_options.threads = options.threads;
+  auto wake_lag = std::make_shared<WakeLag>();
+  service_options.on_wake_lag = [wake_lag](Duration late) { wake_lag->observe(late); };
+  api.wake_lag = wake_lag;
   ReplicaOptions replica_options;
   if (options.replica) {
     const auto ttl = parse_duration(options.lease_ttl);
@@ -107,13 +110,14 @@ int serve(const ServeOptions& options) {
   }
   LocalRolloutService& local = replica ? replica->local() : *single;
   RolloutService& service = replica ? static_cast<RolloutService&>(*replica) : local;
-  // Each delivery's outcome goes into the log of the rollout it was about.
-  WebhookSender webhooks(service, {},
+  // Each delivery's outcome goes into the log of the rollout it was about. A replica sends
+  // the notifications of the rollouts it runs: of each event, once in all.
+  WebhookSender webhooks(local, {},
                          [&local](const std::string& name, int revision, const Event& note) {
                            local.record_note(name, revision, note);
                          });
 
-  ApiServer server(service, api);
+  ApiServer server(service, api, &local);
   if (auto error = server.start()) {
     std::cerr << "rollguard serve: " << *error << "\n";
     return kFailed;

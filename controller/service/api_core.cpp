@@ -24,11 +24,12 @@ std::string media_type(std::string_view content_type) {
 
 }  // namespace
 
-ApiCore::ApiCore(RolloutService& service, ApiOptions options, std::optional<TokenTable> tokens)
+ApiCore::ApiCore(RolloutService& service, RolloutService& measured, ApiOptions options,
+                 std::optional<TokenTable> tokens)
     : service_(service),
       options_(std::move(options)),
       tokens_(std::move(tokens)),
-      metrics_(service),
+      metrics_(measured, options_.wake_lag),
       hub_(service),
       router_(api_routes(service, [this] { return metrics_.exposition(); })) {}
 

@@ -43,7 +43,9 @@ struct HandledRequest {
 
 class ApiCore {
  public:
-  ApiCore(RolloutService& service, ApiOptions options, std::optional<TokenTable> tokens);
+  // `measured`: whose rollouts /metrics counts (ApiServer's constructor).
+  ApiCore(RolloutService& service, RolloutService& measured, ApiOptions options,
+          std::optional<TokenTable> tokens);
 
   // Authenticates, routes, checks the role and readiness, runs the handler: never throws (an
   // error is a reply with the JSON error body).

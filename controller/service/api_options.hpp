@@ -1,10 +1,12 @@
 #pragma once
 // How `rollguard serve` listens: the settings of ApiServer, with their defaults.
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "controller/service/wake_lag.hpp"
 #include "manifests/time.hpp"
 
 namespace rollguard {
@@ -33,6 +35,8 @@ struct ApiOptions {
   Duration shutdown_grace = 10s;   // stop() waits this long for requests in flight
   int threads = 2;                 // I/O threads of the server's own io_context
   bool log_requests = true;        // one log line per request
+  // The controller's wake-up lag, on /metrics; none: not exposed (a service without timers).
+  std::shared_ptr<const WakeLag> wake_lag;
 
   // "ADDR:PORT", ":PORT", "ADDR" or "[v6]:PORT"; an error text when it cannot be read.
   std::optional<std::string> set_listen(std::string_view listen);

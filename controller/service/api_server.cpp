@@ -23,6 +23,7 @@ constexpr auto kAcceptRetry = 100ms;
 
 struct ApiServer::Impl {
   RolloutService& service;
+  RolloutService& measured;
   ApiOptions options;
   std::unique_ptr<ApiCore> core;  // built by start(), once the tokens are read
   std::optional<net::ssl::context> tls;
@@ -36,7 +37,8 @@ struct ApiServer::Impl {
   bool running = false;
   std::vector<ApiRoute> no_routes;
 
-  Impl(RolloutService& s, ApiOptions o) : service(s), options(std::move(o)) {}
+  Impl(RolloutService& s, RolloutService& m, ApiOptions o)
+      : service(s), measured(m), options(std::move(o)) {}
 
   void accept() {
     acceptor->async_accept(net::make_strand(io),
@@ -88,8 +90,8 @@ struct ApiServer::Impl {
   }
 };
 
-ApiServer::ApiServer(RolloutService& service, ApiOptions options)
-    : impl_(std::make_unique<Impl>(service, std::move(options))) {}
+ApiServer::ApiServer(RolloutService& service, ApiOptions options, RolloutService* measured)
+    : impl_(std::make_unique<Impl>(service, measured ? *measured : service, std::move(options))) {}
 
 ApiServer::~ApiServer() {
   stop();
@@ -142,7 +144,7 @@ std::optional<std::string> ApiServer::start() {
   }
   port_ = s.acceptor->local_endpoint().port();
   s.accept_retry.emplace(s.acceptor->get_executor());
-  s.core = std::make_unique<ApiCore>(s.service, s.options, std::move(tokens));
+  s.core = std::make_unique<ApiCore>(s.service, s.measured, s.options, std::move(tokens));
   if (!s.core->router().routes().empty() && s.options.tokens_file.empty())
     log_line(LogLevel::Warn, "no --tokens file: every local caller is an operator",
              {{"listen", s.options.address + ":" + std::to_string(port_)}});

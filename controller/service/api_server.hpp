@@ -19,8 +19,9 @@ namespace rollguard {
 
 class ApiServer {
  public:
-  // Nothing happens until start(); `service` must outlive the server.
-  ApiServer(RolloutService& service, ApiOptions options);
+  // Nothing happens until start(); `service` must outlive the server. `measured`: the
+  // rollouts /metrics is about when not all of `service`'s (a replica's: those it runs).
+  ApiServer(RolloutService& service, ApiOptions options, RolloutService* measured = nullptr);
   ~ApiServer();  // stop()
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;

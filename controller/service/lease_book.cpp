@@ -51,6 +51,11 @@ void LeaseBook::forget(const std::string& rollout) {
   held_.erase(rollout);
 }
 
+bool LeaseBook::holds(const std::string& rollout) const {
+  std::lock_guard lock(mutex_);
+  return held_.contains(rollout);
+}
+
 std::vector<std::string> LeaseBook::rollouts() const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> names;

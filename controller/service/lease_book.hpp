@@ -3,8 +3,8 @@
 // each until a local deadline of (when the renewal that confirmed it was sent) + TTL - margin.
 // The database's expiry is later than that, so a replica that was paused or cut off stops
 // acting and writing before any other replica can take the rollout over (docs/ha.md).
-// Thread-safe: read by every rollout's strand and the store's fence, written by the replica
-// loop.
+// Thread-safe: read by every rollout's strand and the store's fence, written by the replica's
+// renewer and loop.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -31,6 +31,8 @@ class LeaseBook {
   std::vector<std::string> renewed(const std::map<std::string, std::int64_t>& held, Deadline sent,
                                    Deadline until);
   void forget(const std::string& rollout);
+  // Whether `rollout` is in the book at all, trusted now or not.
+  bool holds(const std::string& rollout) const;
   std::vector<std::string> rollouts() const;
 
  private:

@@ -222,19 +222,41 @@ std::future<void> LocalRolloutService::readopt(RolloutRecord& r) {
 }
 
 std::optional<std::string> LocalRolloutService::take_over(const std::string& name) {
-  if (closed_) return "the controller is stopping";
+  auto problems = take_over(std::vector<std::string>{name});
+  if (problems.empty()) return std::nullopt;
+  return problems.begin()->second;
+}
+
+std::map<std::string, std::string> LocalRolloutService::take_over(
+    const std::vector<std::string>& names) {
+  std::map<std::string, std::string> problems;
+  if (closed_) {
+    for (const std::string& name : names) problems[name] = "the controller is stopping";
+    return problems;
+  }
   std::lock_guard life(lifecycle_);
-  if (manages(name)) return std::nullopt;
-  auto loaded = store_->load_rollout(name);
-  if (auto* e = std::get_if<StoreError>(&loaded)) return "store: " + e->message;
-  auto& record = std::get<std::optional<RolloutRecord>>(loaded);
-  if (!record) return std::nullopt;
-  if (auto done = readopt(*record); done.valid()) done.wait();
+  std::vector<std::string> wanted;
+  for (const std::string& name : names)
+    if (!manages(name)) wanted.push_back(name);
+  if (wanted.empty()) return problems;
+  auto loaded = store_->load_rollouts(wanted);
+  if (auto* e = std::get_if<StoreError>(&loaded)) {
+    for (const std::string& name : wanted) problems[name] = "store: " + e->message;
+    return problems;
+  }
+  Store::Loaded& rows = std::get<Store::Loaded>(loaded);
+  for (const auto& [name, why] : rows.unreadable) problems[name] = why;
+  // Every runtime resumes on its own strand at once; then all are waited for.
+  std::vector<std::future<void>> resumed;
+  for (RolloutRecord& record : rows.rollouts)
+    if (auto done = readopt(record); done.valid()) resumed.push_back(std::move(done));
+  for (auto& done : resumed) done.wait();
   std::lock_guard lock(mutex_);
-  for (auto* from : {&rollouts_, &leaving_})
-    if (auto it = from->find(name); it != from->end() && !it->second->problem.empty())
-      return it->second->problem;
-  return std::nullopt;
+  for (const std::string& name : wanted)
+    for (auto* from : {&rollouts_, &leaving_})
+      if (auto it = from->find(name); it != from->end() && !it->second->problem.empty())
+        problems[name] = it->second->problem;
+  return problems;
 }
 
 void LocalRolloutService::let_go(const std::string& name, bool lost) {

@@ -71,6 +71,8 @@ class LocalRolloutService final : public RolloutService {
   // touching what it runs; `lost` (the lease is gone) stops it at once, otherwise after a
   // router change in flight has been confirmed (a hand-over).
   std::optional<std::string> take_over(const std::string& name);
+  // Many at once (one read of the store): each name that could not be taken over, and why.
+  std::map<std::string, std::string> take_over(const std::vector<std::string>& names);
   void let_go(const std::string& name, bool lost);
   bool manages(const std::string& name) const;
   // From any thread: appends `note` (a webhook's delivery outcome) to the log of revision

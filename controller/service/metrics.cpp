@@ -11,8 +11,8 @@ const std::vector<double> kRestoreBounds{1, 5, 10, 30, 60, 120, 300, 600, 1800};
 
 }  // namespace
 
-ServiceMetrics::ServiceMetrics(RolloutService& service)
-    : service_(service), time_to_restore_(kRestoreBounds) {
+ServiceMetrics::ServiceMetrics(RolloutService& service, std::shared_ptr<const WakeLag> wake_lag)
+    : service_(service), wake_lag_(std::move(wake_lag)), time_to_restore_(kRestoreBounds) {
   subscription_ =
       service_.subscribe([this](const StoredEvent& e, const RolloutStatus& s) { on_event(e, s); });
 }
@@ -70,6 +70,12 @@ std::string ServiceMetrics::exposition() const {
            "Percent of requests the router verifiably sends to the canary.");
   for (const RolloutStatus& r : rollouts)
     m.sample("rollguard_rollout_canary_weight", {{"rollout", r.name}}, r.state.applied.canary);
+
+  if (wake_lag_) {
+    m.family("rollguard_control_loop_lag_seconds", "histogram",
+             "How late rollouts' timer wake-ups ran after they were due.");
+    m.histogram("rollguard_control_loop_lag_seconds", {}, wake_lag_->snapshot());
+  }
 
   std::lock_guard lock(mutex_);
   m.family("rollguard_analysis_verdicts_total", "counter", "Analysis verdicts reached.");

@@ -4,19 +4,22 @@
 // requests as they happen.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <tuple>
 
 #include "controller/service/metrics_text.hpp"
 #include "controller/service/rollout_service.hpp"
+#include "controller/service/wake_lag.hpp"
 
 namespace rollguard {
 
 class ServiceMetrics {
  public:
   // Subscribes to the service's events; unsubscribes when destroyed.
-  explicit ServiceMetrics(RolloutService& service);
+  // `wake_lag`: the controller's, exposed when given.
+  explicit ServiceMetrics(RolloutService& service, std::shared_ptr<const WakeLag> wake_lag = {});
   ~ServiceMetrics();
   ServiceMetrics(const ServiceMetrics&) = delete;
   ServiceMetrics& operator=(const ServiceMetrics&) = delete;
@@ -31,6 +34,7 @@ class ServiceMetrics {
   void on_event(const StoredEvent& event, const RolloutStatus& status);
 
   RolloutService& service_;
+  const std::shared_ptr<const WakeLag> wake_lag_;
   std::uint64_t subscription_ = 0;
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;

@@ -6,6 +6,7 @@
 #include <boost/asio/ip/host_name.hpp>
 #include <random>
 #include <set>
+#include <utility>
 
 #include "controller/service/api_error.hpp"
 #include "controller/service/replica_assignment.hpp"
@@ -69,6 +70,9 @@ json answer_json(ServiceError error, const std::string& reason) {
   return json{{"error", error_name(error)}, {"reason", reason}};
 }
 
+// Rollouts taken over per statement and store read.
+constexpr std::size_t kTakeOverBatch = 500;
+
 json unavailable(const std::string& reason) {
   return answer_json(ServiceError::StoreUnavailable, reason);
 }
@@ -76,7 +80,7 @@ json unavailable(const std::string& reason) {
 }  // namespace
 
 struct ReplicaService::Connections {
-  std::unique_ptr<PgLeases> leases;
+  std::unique_ptr<PgLeases> leases, renewals;
   std::unique_ptr<PgActions> outbox, inbox;
 };
 
@@ -85,6 +89,8 @@ std::variant<std::unique_ptr<ReplicaService>, std::string> ReplicaService::open(
   const std::string id = new_replica_id();
   auto leases = PgLeases::open(service.store, id);
   if (auto* e = std::get_if<StoreError>(&leases)) return e->message;
+  auto renewals = PgLeases::open(service.store, id);
+  if (auto* e = std::get_if<StoreError>(&renewals)) return e->message;
   auto outbox = PgActions::open(service.store);
   if (auto* e = std::get_if<StoreError>(&outbox)) return e->message;
   auto inbox = PgActions::open(service.store);
@@ -95,6 +101,7 @@ std::variant<std::unique_ptr<ReplicaService>, std::string> ReplicaService::open(
   auto local = LocalRolloutService::open(std::move(service));
   if (auto* e = std::get_if<std::string>(&local)) return *e;
   Connections connections{std::get<std::unique_ptr<PgLeases>>(std::move(leases)),
+                          std::get<std::unique_ptr<PgLeases>>(std::move(renewals)),
                           std::get<std::unique_ptr<PgActions>>(std::move(outbox)),
                           std::get<std::unique_ptr<PgActions>>(std::move(inbox))};
   return std::unique_ptr<ReplicaService>(
@@ -108,6 +115,7 @@ ReplicaService::ReplicaService(std::string id, ReplicaOptions options, Connectio
     : id_(std::move(id)),
       options_(std::move(options)),
       leases_(std::move(connections.leases)),
+      renewals_(std::move(connections.renewals)),
       outbox_(std::move(connections.outbox)),
       inbox_(std::move(connections.inbox)),
       book_(std::move(book)),
@@ -120,8 +128,9 @@ ReplicaService::~ReplicaService() {
 std::optional<std::string> ReplicaService::start(const std::string& api) {
   api_ = api;
   if (auto e = local_->adopt()) return e;
-  if (auto e = leases_->beat(api_)) return "heartbeat: " + e->message;
+  if (auto e = renewals_->beat(api_)) return "heartbeat: " + e->message;
   if (auto e = inbox_->listen(id_)) return e->message;
+  renewer_ = std::thread([this] { renew_loop(); });
   loop_ = std::thread([this] { loop(); });
   inbox_thread_ = std::thread([this] { inbox(); });
   spdlog::info("replica {}: joined (lease {}, renewed every {})", id_,
@@ -136,6 +145,7 @@ void ReplicaService::shutdown() {
     stopping_ = true;
   }
   wake_.notify_all();
+  if (renewer_.joinable()) renewer_.join();
   if (loop_.joinable()) loop_.join();
   if (inbox_thread_.joinable()) inbox_thread_.join();
   const std::vector<std::string> held = book_->rollouts();
@@ -152,30 +162,21 @@ void ReplicaService::give_up(const std::string& name, bool lost) {
   book_->forget(name);
 }
 
-void ReplicaService::loop() {
-  // Before taking anything, one renewal period for the other replicas starting at the same
-  // time to beat: otherwise the first one up takes every rollout and hands most over again.
+void ReplicaService::renew_loop() {
   std::unique_lock lock(loop_mutex_);
-  for (wake_.wait_for(lock, options_.renew_every * 2, [this] { return stopping_; }); !stopping_;
-       wake_.wait_for(lock, options_.renew_every, [this] { return stopping_; })) {
+  while (!stopping_) {
     lock.unlock();
-    tick();
+    renew();
     lock.lock();
+    wake_.wait_for(lock, options_.renew_every, [this] { return stopping_; });
   }
 }
 
-void ReplicaService::tick() {
+void ReplicaService::renew() {
   const auto sent = std::chrono::steady_clock::now();
-  const auto trusted_for = options_.lease_ttl - options_.safety_margin;
-  auto beat = leases_->beat(api_);
-  auto renewed = leases_->renew(ms(options_.lease_ttl));
-  auto live = leases_->replicas(ms(options_.lease_ttl));
-  auto leases = leases_->rollout_leases();
-  const StoreError* failed =
-      beat                                          ? &*beat
-      : std::holds_alternative<StoreError>(renewed) ? &std::get<StoreError>(renewed)
-      : std::holds_alternative<StoreError>(live)    ? &std::get<StoreError>(live)
-                                                    : std::get_if<StoreError>(&leases);
+  auto beat = renewals_->beat(api_);
+  auto renewed = renewals_->renew(ms(options_.lease_ttl));
+  const StoreError* failed = beat ? &*beat : std::get_if<StoreError>(&renewed);
   if (failed) {
     // The leases are trusted until their local deadlines pass; then nothing is acted on or
     // written until the database confirms them again (or says they are gone).
@@ -187,12 +188,45 @@ void ReplicaService::tick() {
   }
   if (store_failing_) spdlog::info("replica {}: the database answers again", id_);
   store_failing_ = false;
-
-  for (const std::string& name : book_->renewed(
-           std::get<std::map<std::string, std::int64_t>>(renewed), sent, sent + trusted_for)) {
-    spdlog::warn("{}: lease lost (not renewed in time); let go without another action", name);
-    local_->let_go(name, true);
+  std::vector<std::string> lost =
+      book_->renewed(std::get<std::map<std::string, std::int64_t>>(renewed), sent,
+                     sent + options_.lease_ttl - options_.safety_margin);
+  if (lost.empty()) return;
+  {
+    std::lock_guard lock(loop_mutex_);
+    lost_.insert(lost_.end(), lost.begin(), lost.end());
   }
+  wake_.notify_all();
+}
+
+void ReplicaService::loop() {
+  // Before taking anything, one renewal period for the other replicas starting at the same
+  // time to beat: otherwise the first one up takes every rollout and hands most over again.
+  std::unique_lock lock(loop_mutex_);
+  wake_.wait_for(lock, options_.renew_every * 2, [this] { return stopping_; });
+  while (!stopping_) {
+    std::vector<std::string> lost = std::exchange(lost_, {});
+    lock.unlock();
+    for (const std::string& name : lost) {
+      // Taken again since: only what is not run here is taken, so that one is fresh.
+      if (book_->holds(name)) continue;
+      spdlog::warn("{}: lease lost (not renewed in time); let go without another action", name);
+      local_->let_go(name, true);
+    }
+    tick();
+    lock.lock();
+    wake_.wait_for(lock, options_.renew_every, [this] { return stopping_ || !lost_.empty(); });
+  }
+}
+
+void ReplicaService::tick() {
+  const auto trusted_for = options_.lease_ttl - options_.safety_margin;
+  auto live = leases_->replicas(ms(options_.lease_ttl));
+  auto leases = leases_->rollout_leases();
+  // A database that does not answer is said by the renewer; nothing moves meanwhile.
+  if (std::holds_alternative<StoreError>(live) || std::holds_alternative<StoreError>(leases))
+    return;
+
   std::vector<std::string> live_ids;
   for (const ReplicaRow& r : std::get<std::vector<ReplicaRow>>(live)) live_ids.push_back(r.id);
   std::vector<LeaseView> views;
@@ -213,19 +247,36 @@ void ReplicaService::tick() {
     give_up(name, false);
     spdlog::info("{}: handed over to replica {}", name, designated_replica(name, live_ids));
   }
+  std::vector<std::string> wanted;
   for (const std::string& name : moves.acquire) {
+    // Still run here on a lease the renewer found lost a moment ago: let go of first, so
+    // that it is taken over from what is stored, not from what this replica remembers.
+    if (!local_->manages(name)) wanted.push_back(name);
+  }
+  // In batches: one statement takes the leases, one read loads the rows, and the runtimes
+  // resume together, so the rollouts of a replica that died move in seconds, not one by one.
+  for (std::size_t at = 0; at < wanted.size(); at += kTakeOverBatch) {
+    const std::vector<std::string> batch(
+        wanted.begin() + static_cast<std::ptrdiff_t>(at),
+        wanted.begin() + static_cast<std::ptrdiff_t>(std::min(wanted.size(), at + kTakeOverBatch)));
     const auto asked = std::chrono::steady_clock::now();
-    auto got = leases_->acquire(name, ms(options_.lease_ttl));
-    if (std::holds_alternative<StoreError>(got)) return;  // said by the next tick's failure
-    const auto epoch = std::get<std::optional<std::int64_t>>(got);
-    if (!epoch) continue;  // another replica was faster
-    book_->hold(name, *epoch, asked + trusted_for);
-    if (auto why = local_->take_over(name)) {
-      spdlog::error("{}: not taken over: {}", name, *why);
-      give_up(name, true);
-      continue;
+    auto got = leases_->acquire(batch, ms(options_.lease_ttl));
+    if (std::holds_alternative<StoreError>(got)) return;  // the renewer says the database is down
+    const auto& epochs = std::get<std::map<std::string, std::int64_t>>(got);
+    std::vector<std::string> taken;  // those no other replica was faster to
+    for (const auto& [name, epoch] : epochs) {
+      book_->hold(name, epoch, asked + trusted_for);
+      taken.push_back(name);
     }
-    spdlog::info("{}: taken over (epoch {})", name, *epoch);
+    const std::map<std::string, std::string> problems = local_->take_over(taken);
+    for (const std::string& name : taken) {
+      if (auto why = problems.find(name); why != problems.end()) {
+        spdlog::error("{}: not taken over: {}", name, why->second);
+        give_up(name, true);
+      } else {
+        spdlog::info("{}: taken over (epoch {})", name, epochs.at(name));
+      }
+    }
   }
 }
 

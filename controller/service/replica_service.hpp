@@ -1,12 +1,13 @@
 #pragma once
 // `rollguard serve --replica`: one of several servers sharing a PostgreSQL database
-// (docs/ha.md). Each rollout is run by the replica holding its lease; this replica's loop
-// beats its heartbeat, renews its leases, lets go at once of a rollout whose lease it lost,
+// (docs/ha.md). Each rollout is run by the replica holding its lease. This replica's renewer
+// beats its heartbeat and renews its leases on a thread and a connection of their own, so
+// that nothing else can delay a renewal; its loop lets go of a rollout whose lease was lost,
 // takes over the rollouts the rendezvous hash gives it whose leases are free, and hands over
-// the ones a newly joined replica wins. The API is served for every rollout: those run here
-// by the LocalRolloutService inside; the others are read from the database, their changes
-// sent to their owner through it (pg_actions.hpp) and their events streamed from its
-// notifications.
+// the ones a newly joined replica wins (both wait on rollouts' strands). The API is served for
+// every rollout: those run here by the LocalRolloutService inside; the others are read from the
+// database, their changes sent to their owner through it (pg_actions.hpp) and their events streamed
+// from its notifications.
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -63,6 +64,8 @@ class ReplicaService final : public RolloutService {
   struct Connections;
   ReplicaService(std::string id, ReplicaOptions options, Connections connections,
                  std::shared_ptr<LeaseBook> book, std::unique_ptr<LocalRolloutService> local);
+  void renew_loop();
+  void renew();
   void loop();
   void tick();
   void give_up(const std::string& name, bool lost);
@@ -84,6 +87,7 @@ class ReplicaService final : public RolloutService {
   const ReplicaOptions options_;
   std::string api_;  // set by start()
   std::unique_ptr<PgLeases> leases_;
+  std::unique_ptr<PgLeases> renewals_;  // the renewer's alone
   std::unique_ptr<PgActions> outbox_, inbox_;
   std::shared_ptr<LeaseBook> book_;
   std::unique_ptr<LocalRolloutService> local_;
@@ -91,8 +95,9 @@ class ReplicaService final : public RolloutService {
   std::mutex loop_mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  bool store_failing_ = false;  // on the loop thread: said once per outage
-  std::thread loop_, inbox_thread_;
+  std::vector<std::string> lost_;  // by the renewer, for the loop to let go of
+  bool store_failing_ = false;     // on the renewer: said once per outage
+  std::thread renewer_, loop_, inbox_thread_;
 
   std::mutex streams_mutex_;
   std::map<std::uint64_t, std::shared_ptr<Listener>> listeners_;  // also given to local_

@@ -22,6 +22,20 @@ Param param(const std::string& text) {
   return text;
 }
 
+Param text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const std::string& v : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 Param param(std::int64_t value) {
   return std::to_string(value);
 }

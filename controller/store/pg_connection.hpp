@@ -22,6 +22,8 @@ inline Param param(int value) {
   return param(static_cast<std::int64_t>(value));
 }
 Param param(double value);
+// A text[] parameter ($1::text[]), each element quoted.
+Param text_array(const std::vector<std::string>& values);
 
 class Result {
  public:

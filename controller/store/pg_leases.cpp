@@ -47,6 +47,26 @@ StoreResult<std::optional<std::int64_t>> PgLeases::acquire(const std::string& ro
   return std::optional<std::int64_t>{r.integer(0, 0)};
 }
 
+StoreResult<std::map<std::string, std::int64_t>> PgLeases::acquire(
+    const std::vector<std::string>& rollouts, std::chrono::milliseconds ttl) {
+  std::lock_guard lock(mutex_);
+  if (std::string e = ready(); !e.empty()) return store_error("leases", e);
+  // Row by row as the single acquire: each row's lock orders the replicas racing for it.
+  Result r = db_.exec(
+      "INSERT INTO leases AS l (rollout, owner, epoch, expires_at) "
+      "SELECT name, $2, 1, now() + $3 * interval '1 millisecond' "
+      "FROM unnest($1::text[]) AS name ORDER BY name "
+      "ON CONFLICT (rollout) DO UPDATE SET owner = EXCLUDED.owner, "
+      "epoch = CASE WHEN l.owner = EXCLUDED.owner AND l.expires_at > now() THEN l.epoch "
+      "ELSE l.epoch + 1 END, expires_at = EXCLUDED.expires_at "
+      "WHERE l.owner = EXCLUDED.owner OR l.expires_at <= now() RETURNING rollout, epoch",
+      {pg::text_array(rollouts), param(owner_), millis(ttl)});
+  if (!r.error().empty()) return store_error("leases", r.error());
+  std::map<std::string, std::int64_t> held;
+  for (int i = 0; i < r.rows(); ++i) held[r.text(i, 0)] = r.integer(i, 1);
+  return held;
+}
+
 StoreResult<std::map<std::string, std::int64_t>> PgLeases::renew(std::chrono::milliseconds ttl) {
   std::lock_guard lock(mutex_);
   if (std::string e = ready(); !e.empty()) return store_error("renewing leases", e);

@@ -54,6 +54,9 @@ class PgLeases {
   // `ttl` from now; nullopt while another replica's lease is live.
   StoreResult<std::optional<std::int64_t>> acquire(const std::string& rollout,
                                                    std::chrono::milliseconds ttl);
+  // acquire() of many in one statement: the epochs of those this replica holds now.
+  StoreResult<std::map<std::string, std::int64_t>> acquire(const std::vector<std::string>& rollouts,
+                                                           std::chrono::milliseconds ttl);
   // Extends every live lease of this replica by `ttl`; the ones it still holds, by epoch.
   // A lease missing from the answer is lost: its rollout must not be acted on again.
   StoreResult<std::map<std::string, std::int64_t>> renew(std::chrono::milliseconds ttl);

@@ -82,6 +82,10 @@ StoreResult<std::optional<RolloutRecord>> PgStore::load_rollout(const std::strin
   return std::optional<RolloutRecord>{std::move(one.rollouts.front())};
 }
 
+StoreResult<Store::Loaded> PgStore::load_rollouts(const std::vector<std::string>& names) {
+  return load_where("WHERE r.name = ANY($1::text[]) ", {pg::text_array(names)});
+}
+
 StoreResult<Store::Loaded> PgStore::load_where(const std::string& where,
                                                const std::vector<pg::Param>& params) {
   std::lock_guard lock(mutex_);

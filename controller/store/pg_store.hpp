@@ -40,6 +40,7 @@ class PgStore final : public Store {
   StoreResult<Loaded> load() override;
   // One rollout's row, for a replica that takes it over; nullopt when the name is unknown.
   StoreResult<std::optional<RolloutRecord>> load_rollout(const std::string& name) override;
+  StoreResult<Loaded> load_rollouts(const std::vector<std::string>& names) override;
   StoreResult<std::vector<StoredEvent>> begin_revision(const RolloutRecord& record,
                                                        const std::string& actor,
                                                        const Events& events) override;

@@ -72,6 +72,20 @@ class Store {
       if (r.name == name) return std::optional<RolloutRecord>{std::move(r)};
     return std::optional<RolloutRecord>{};
   }
+  // The rows of `names` that exist, in one read where the engine can (a replica taking many
+  // over at once).
+  virtual StoreResult<Loaded> load_rollouts(const std::vector<std::string>& names) {
+    Loaded out;
+    for (const std::string& name : names) {
+      auto one = load_rollout(name);
+      if (auto* e = std::get_if<StoreError>(&one)) {
+        out.unreadable.emplace_back(name, e->message);
+      } else if (auto& record = std::get<std::optional<RolloutRecord>>(one)) {
+        out.rollouts.push_back(std::move(*record));
+      }
+    }
+    return out;
+  }
 
   // A new revision of `record.name` (the first, or a new canary version): writes the rollout
   // row, the revision's row and its first events (numbered after the name's last), together.

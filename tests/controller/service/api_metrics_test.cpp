@@ -46,6 +46,30 @@ TEST_F(ApiMetricsTest, RolloutsByPhaseStepsVerdictsAndRollbacks) {
   EXPECT_EQ(m.at("rollguard_time_to_restore_seconds_bucket{le=\"30\"}"), 1);
 }
 
+TEST(ApiWakeLagTest, TheControllersWakeUpLagIsAHistogramInSeconds) {
+  MemoryRolloutService service;
+  auto lag = std::make_shared<WakeLag>();
+  lag->observe(0ms);
+  lag->observe(3ms);
+  lag->observe(300ms);
+  ApiOptions options;
+  options.port = 0;
+  options.wake_lag = lag;
+  ApiServer server(service, options);
+  ASSERT_FALSE(server.start());
+  const auto m = parse_prometheus_text(request_once(server.port(), "GET", "/metrics").body);
+  server.stop();
+  EXPECT_EQ(m.at("rollguard_control_loop_lag_seconds_count"), 3);
+  EXPECT_DOUBLE_EQ(m.at("rollguard_control_loop_lag_seconds_sum"), 0.303);
+  EXPECT_EQ(m.at("rollguard_control_loop_lag_seconds_bucket{le=\"0.001\"}"), 1);
+  EXPECT_EQ(m.at("rollguard_control_loop_lag_seconds_bucket{le=\"0.005\"}"), 2);
+  EXPECT_EQ(m.at("rollguard_control_loop_lag_seconds_bucket{le=\"0.5\"}"), 3);
+}
+
+TEST_F(ApiMetricsTest, WithoutAControllerThereIsNoWakeUpLag) {
+  EXPECT_FALSE(scrape().contains("rollguard_control_loop_lag_seconds_count"));
+}
+
 TEST_F(ApiMetricsTest, RequestCountsAndLatencyByRoute) {
   // A request is counted after its response is written: on one connection, each answer comes
   // after the previous request was counted.

@@ -20,6 +20,7 @@
 #include "support/postgres_cluster.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_http_client.hpp"
+#include "support/test_http_server.hpp"
 
 namespace rollguard {
 namespace {
@@ -33,7 +34,7 @@ const std::vector<std::string> kReplicaFlags{"--replica", "--lease-ttl", "1s", "
 
 // A rollout whose router command appends "PID WEIGHT" (the pid of the rollguard that ran it)
 // to `weights`, through three timed pauses.
-std::string rollout_json(const std::string& name, const std::string& weights,
+RolloutSpec rollout_spec(const std::string& name, const std::string& weights,
                          const std::string& pause = "700ms") {
   const std::string p = "{pause: {duration: " + pause + "}}";
   RolloutSpec spec = testing::command_spec(
@@ -41,7 +42,12 @@ std::string rollout_json(const std::string& name, const std::string& weights,
       weights, "/nonexistent");
   auto& command = std::get<CommandRouter>(spec.traffic.router);
   command.setWeight = {"sh", "-c", "echo $PPID {{weight}} >> " + weights};
-  return to_json(spec).dump();
+  return spec;
+}
+
+std::string rollout_json(const std::string& name, const std::string& weights,
+                         const std::string& pause = "700ms") {
+  return to_json(rollout_spec(name, weights, pause)).dump();
 }
 
 class ReplicaFailover : public ::testing::Test {
@@ -290,6 +296,34 @@ TEST_F(ReplicaFailover, AnyReplicaTakesChangesAndStreamsEventsOfRolloutsItDoesNo
   EXPECT_EQ(undo.status, 409) << undo.body;
   // An unknown name is unknown everywhere.
   EXPECT_EQ(client.request("POST", "/v1/rollouts/nobody/promote").status, 404);
+}
+
+// Every replica hears every rollout's events (for its event streams); the notifications of a
+// rollout are sent by the replica that runs it alone.
+TEST_F(ReplicaFailover, EachNotificationIsSentOnceByTheReplicaThatRunsTheRollout) {
+  testing::TestHttpServer receiver;
+  receiver.answer("/hook", 200);
+  RolloutSpec spec = rollout_spec("notified", dir_.file("notified.weights"));
+  WebhookSpec hook;
+  hook.url = "http://" + receiver.endpoint() + "/hook";
+  hook.events = {Phase::Progressing, Phase::Succeeded};
+  spec.notifications.push_back(hook);
+  put(any(), "notified", to_json(spec).dump());
+  for (auto until = std::chrono::steady_clock::now() + 30s;
+       phase("notified") != "Succeeded" && std::chrono::steady_clock::now() < until;)
+    std::this_thread::sleep_for(50ms);
+  ASSERT_EQ(phase("notified"), "Succeeded");
+  std::multiset<std::string> delivered;
+  for (auto until = std::chrono::steady_clock::now() + 10s;
+       delivered.count("Succeeded") == 0 && std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(50ms)) {
+    delivered.clear();
+    for (const auto& r : receiver.requests()) delivered.insert(json::parse(r.body)["phase"]);
+  }
+  std::this_thread::sleep_for(1s);  // time for a second sender to be heard, were there one
+  delivered.clear();
+  for (const auto& r : receiver.requests()) delivered.insert(json::parse(r.body)["phase"]);
+  EXPECT_EQ(delivered, (std::multiset<std::string>{"Progressing", "Succeeded"}));
 }
 
 TEST_F(ReplicaFailover, APostgresqlRestartMidRolloutHoldsEveryRolloutThenEachFinishes) {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "controller/store/pg_store.hpp"
@@ -66,6 +67,38 @@ TEST_F(PgLeasesTest, ReplicasRacingForOneRolloutGetOneOwner) {
     }
     EXPECT_EQ(owners, 1) << rollout;
   }
+}
+
+TEST_F(PgLeasesTest, ReplicasRacingForManyRolloutsAtOnceGetOneOwnerForEach) {
+  std::vector<std::unique_ptr<PgLeases>> replicas;
+  for (int i = 0; i < 4; ++i) replicas.push_back(leases("replica-" + std::to_string(i)));
+  std::vector<std::string> names;
+  for (int i = 0; i < 300; ++i) names.push_back("many-" + std::to_string(i));
+  names.push_back("a \"quoted\" name, with a comma\\");
+  std::vector<std::map<std::string, std::int64_t>> got(replicas.size());
+  std::vector<std::thread> racers;
+  for (std::size_t i = 0; i < replicas.size(); ++i) {
+    // Each asks in its own order; a rollout held by another replica is not in its answer.
+    racers.emplace_back([&, i] {
+      std::vector<std::string> mine = names;
+      std::rotate(mine.begin(), mine.begin() + static_cast<std::ptrdiff_t>(i * 70), mine.end());
+      got[i] = value(replicas[i]->acquire(mine, 60s));
+    });
+  }
+  for (auto& t : racers) t.join();
+  std::map<std::string, int> owners;
+  for (const auto& held : got)
+    for (const auto& [name, epoch] : held) {
+      ++owners[name];
+      EXPECT_EQ(epoch, 1) << name;
+    }
+  EXPECT_EQ(owners.size(), names.size());
+  for (const auto& [name, count] : owners) EXPECT_EQ(count, 1) << name;
+  // What one holds it holds again, at the same epoch; the others get none of it.
+  const std::string held_by_first = got[0].begin()->first;
+  EXPECT_EQ(value(replicas[0]->acquire(std::vector<std::string>{held_by_first}, 60s)),
+            (std::map<std::string, std::int64_t>{{held_by_first, 1}}));
+  EXPECT_TRUE(value(replicas[1]->acquire(std::vector<std::string>{held_by_first}, 60s)).empty());
 }
 
 TEST_F(PgLeasesTest, AHolderKeepsItsEpochAndOthersWaitForExpiry) {

@@ -5,6 +5,7 @@
 // leaves nothing behind; measurements stay until retention drops them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "controller/store/pg_store.hpp"
@@ -98,6 +99,21 @@ TEST_P(StoreContract, WhatIsWrittenIsLoadedAfterReopen) {
   EXPECT_EQ(back.state, later);
   EXPECT_FALSE(back.removed);
   EXPECT_EQ(back.updatedAt, at(5));
+}
+
+TEST_P(StoreContract, OneRolloutOrSomeAreLoadedByName) {
+  auto store = open();
+  for (const char* name : {"a", "b", "c"})
+    value(store->begin_revision(record(name, 1, "2.0"), "ci", {}));
+  EXPECT_EQ(value(store->load_rollout("b"))->name, "b");
+  EXPECT_EQ(value(store->load_rollout("nobody")), std::nullopt);
+  Store::Loaded some = value(store->load_rollouts({"c", "nobody", "a"}));
+  std::vector<std::string> names;
+  for (const RolloutRecord& r : some.rollouts) names.push_back(r.name);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "c"}));
+  EXPECT_TRUE(some.unreadable.empty());
+  EXPECT_TRUE(value(store->load_rollouts({})).rollouts.empty());
 }
 
 TEST_P(StoreContract, EventsAreNumberedPerNameAcrossRevisionsAndRemoval) {
