@@ -291,6 +291,14 @@ bool LocalRolloutService::manages(const std::string& name) const {
   return rollouts_.contains(name) || leaving_.contains(name);
 }
 
+std::vector<std::string> LocalRolloutService::managed() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> names;
+  for (const auto* from : {&rollouts_, &leaving_})
+    for (const auto& [name, m] : *from) names.push_back(name);
+  return names;
+}
+
 std::vector<std::string> LocalRolloutService::problems() const {
   std::lock_guard lock(mutex_);
   return problems_;

@@ -75,6 +75,7 @@ class LocalRolloutService final : public RolloutService {
   std::map<std::string, std::string> take_over(const std::vector<std::string>& names);
   void let_go(const std::string& name, bool lost);
   bool manages(const std::string& name) const;
+  std::vector<std::string> managed() const;  // the names manages() is true of
   // From any thread: appends `note` (a webhook's delivery outcome) to the log of revision
   // `revision` of `name`, on its strand; dropped when that revision is no longer the one
   // managed (a newer revision or a removal) or the service is stopping.

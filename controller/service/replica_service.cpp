@@ -235,6 +235,13 @@ void ReplicaService::tick() {
     views.push_back(LeaseView{l.rollout, l.owner, l.live()});
     needing_owner.insert(l.rollout);
   }
+  // Run here without a lease: a change being applied when its lease was handed over or lost.
+  // Nothing of it can be acted on or written; let go, it is taken again from what is stored.
+  for (const std::string& name : local_->managed()) {
+    if (book_->holds(name)) continue;
+    spdlog::info("{}: run here without a lease; let go", name);
+    local_->let_go(name, true);
+  }
   // A rollout removed and settled here needs no owner any more.
   for (const std::string& name : book_->rollouts()) {
     if (!needing_owner.contains(name) && !local_->manages(name)) {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -257,6 +258,46 @@ TEST_F(ReplicaFailover, TwoReplicasRacingToCreateOneRolloutMakeOneRevision) {
   EXPECT_EQ(events[0]["phase"], "Pending");
   for (const json& e : events) EXPECT_EQ(e["revision"], 1);
   EXPECT_EQ(get(any(), "/v1/rollouts/" + name).value("revision", 0), 1);
+}
+
+// Most are created through a replica the hash does not name, and handed over while the
+// change may still be being applied; none is left run where it has no lease.
+TEST_F(ReplicaFailover, ManyRolloutsCreatedThroughEveryReplicaAtOnceAllStart) {
+  constexpr int kRollouts = 300;
+  std::atomic<int> next{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 6; ++c) {
+    clients.emplace_back([&, c] {
+      testing::ServeProcess& via = *replicas_[static_cast<std::size_t>(c % 3)];
+      for (int i; (i = next++) < kRollouts;) {
+        const std::string name = "many-" + std::to_string(i);
+        put(via, name,
+            json{
+                {"apiVersion", "rollguard.dev/v1"},
+                {"kind", "Rollout"},
+                {"metadata", {{"name", name}}},
+                {"spec",
+                 {{"stable", {{"version", "1.0.0"}}},
+                  {"canary", {{"version", "2.0.0"}}},
+                  {"target",
+                   {{"static", {{"stable", {"127.0.0.1:1"}}, {"canary", {"127.0.0.1:2"}}}}}},
+                  {"traffic", {{"none", json::object()}}},
+                  {"strategy",
+                   {{"canary", {{"steps", {{{"setWeight", 10}}, {{"pause", json::object()}}}}}}}}}}}
+                .dump());
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  std::map<std::string, int> phases;
+  for (auto until = std::chrono::steady_clock::now() + 60s;
+       phases["Paused"] < kRollouts && std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(200ms)) {
+    phases.clear();
+    for (const json& r : get(any(), "/v1/rollouts").value("rollouts", json::array()))
+      ++phases[r.value("phase", "")];
+  }
+  EXPECT_EQ(phases["Paused"], kRollouts) << json(phases).dump();
 }
 
 TEST_F(ReplicaFailover, AnyReplicaTakesChangesAndStreamsEventsOfRolloutsItDoesNotRun) {
