@@ -175,7 +175,8 @@ void ReplicaService::renew_loop() {
 void ReplicaService::renew() {
   const auto sent = std::chrono::steady_clock::now();
   auto beat = renewals_->beat(api_);
-  auto renewed = renewals_->renew(ms(options_.lease_ttl));
+  // Those held now; any acquired from here on are not in the answer, and are kept by the book.
+  auto renewed = renewals_->renew(ms(options_.lease_ttl), book_->rollouts());
   const StoreError* failed = beat ? &*beat : std::get_if<StoreError>(&renewed);
   if (failed) {
     // The leases are trusted until their local deadlines pass; then nothing is acted on or

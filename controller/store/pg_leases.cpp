@@ -67,13 +67,15 @@ StoreResult<std::map<std::string, std::int64_t>> PgLeases::acquire(
   return held;
 }
 
-StoreResult<std::map<std::string, std::int64_t>> PgLeases::renew(std::chrono::milliseconds ttl) {
+StoreResult<std::map<std::string, std::int64_t>> PgLeases::renew(
+    std::chrono::milliseconds ttl, const std::vector<std::string>& rollouts) {
   std::lock_guard lock(mutex_);
   if (std::string e = ready(); !e.empty()) return store_error("renewing leases", e);
   Result r = db_.exec(
       "UPDATE leases SET expires_at = now() + $2 * interval '1 millisecond' "
-      "WHERE owner = $1 AND expires_at > now() RETURNING rollout, epoch",
-      {param(owner_), millis(ttl)});
+      "WHERE owner = $1 AND expires_at > now() AND rollout = ANY($3::text[]) "
+      "RETURNING rollout, epoch",
+      {param(owner_), millis(ttl), pg::text_array(rollouts)});
   if (!r.error().empty()) return store_error("renewing leases", r.error());
   std::map<std::string, std::int64_t> held;
   for (int i = 0; i < r.rows(); ++i) held[r.text(i, 0)] = r.integer(i, 1);
@@ -84,7 +86,7 @@ StoreStatus PgLeases::release(const std::string& rollout) {
   std::lock_guard lock(mutex_);
   if (std::string e = ready(); !e.empty()) return store_error("releasing " + rollout, e);
   Result r = db_.exec(
-      "UPDATE leases SET expires_at = now() WHERE rollout = $1 AND owner = $2 AND "
+      "UPDATE leases SET owner = '', expires_at = now() WHERE rollout = $1 AND owner = $2 AND "
       "expires_at > now()",
       {param(rollout), param(owner_)});
   if (!r.error().empty()) return store_error("releasing " + rollout, r.error());

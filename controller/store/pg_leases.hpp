@@ -57,10 +57,15 @@ class PgLeases {
   // acquire() of many in one statement: the epochs of those this replica holds now.
   StoreResult<std::map<std::string, std::int64_t>> acquire(const std::vector<std::string>& rollouts,
                                                            std::chrono::milliseconds ttl);
-  // Extends every live lease of this replica by `ttl`; the ones it still holds, by epoch.
-  // A lease missing from the answer is lost: its rollout must not be acted on again.
-  StoreResult<std::map<std::string, std::int64_t>> renew(std::chrono::milliseconds ttl);
+  // Extends this replica's live leases of `rollouts` by `ttl`; the ones it still holds, by
+  // epoch. A lease missing from the answer is lost: its rollout must not be acted on again.
+  // Only the named ones: a lease the replica does not know it has (its acquire's answer lost
+  // with the connection) runs out instead of being renewed with nobody running it.
+  StoreResult<std::map<std::string, std::int64_t>> renew(std::chrono::milliseconds ttl,
+                                                         const std::vector<std::string>& rollouts);
   // Gives `rollout` up at once (a graceful stop, a hand-over); the next owner bumps the epoch.
+  // The row names no owner afterwards, so a renewal that waited for the row does not renew
+  // it (its now() is its transaction's start, before the release's).
   StoreStatus release(const std::string& rollout);
   // The lease row of `rollout`; nullopt when it was never leased.
   StoreResult<std::optional<LeaseRow>> lease_of(const std::string& rollout);

@@ -95,10 +95,15 @@ TEST_F(PgLeasesTest, ReplicasRacingForManyRolloutsAtOnceGetOneOwnerForEach) {
   EXPECT_EQ(owners.size(), names.size());
   for (const auto& [name, count] : owners) EXPECT_EQ(count, 1) << name;
   // What one holds it holds again, at the same epoch; the others get none of it.
-  const std::string held_by_first = got[0].begin()->first;
-  EXPECT_EQ(value(replicas[0]->acquire(std::vector<std::string>{held_by_first}, 60s)),
-            (std::map<std::string, std::int64_t>{{held_by_first, 1}}));
-  EXPECT_TRUE(value(replicas[1]->acquire(std::vector<std::string>{held_by_first}, 60s)).empty());
+  const std::size_t holder = static_cast<std::size_t>(
+      std::find_if(got.begin(), got.end(), [](const auto& held) { return !held.empty(); }) -
+      got.begin());
+  const std::string held = got[holder].begin()->first;
+  EXPECT_EQ(value(replicas[holder]->acquire(std::vector<std::string>{held}, 60s)),
+            (std::map<std::string, std::int64_t>{{held, 1}}));
+  EXPECT_TRUE(
+      value(replicas[(holder + 1) % replicas.size()]->acquire(std::vector<std::string>{held}, 60s))
+          .empty());
 }
 
 TEST_F(PgLeasesTest, AHolderKeepsItsEpochAndOthersWaitForExpiry) {
@@ -109,12 +114,37 @@ TEST_F(PgLeasesTest, AHolderKeepsItsEpochAndOthersWaitForExpiry) {
   EXPECT_EQ(value(b->acquire("shop", 60s)), std::nullopt);
   ASSERT_EQ(a->release("shop"), std::nullopt);
   EXPECT_EQ(value(b->acquire("shop", 60s)), 2);
-  EXPECT_TRUE(value(a->renew(60s)).empty());
+  EXPECT_TRUE(value(a->renew(60s, {"shop"})).empty());
   auto rows = value(a->all());
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].owner, "b");
   EXPECT_EQ(rows[0].epoch, 2);
   EXPECT_GT(rows[0].expires_in, 50s);
+}
+
+TEST_F(PgLeasesTest, OnlyTheLeasesNamedAreRenewedAndAReleasedOneNever) {
+  auto a = leases("a");
+  auto b = leases("b");
+  ASSERT_EQ(value(a->acquire("known", 60s)), 1);
+  ASSERT_EQ(value(a->acquire("forgotten", 300ms)), 1);  // as if its answer had been lost
+  EXPECT_EQ(value(a->renew(60s, {"known"})), (std::map<std::string, std::int64_t>{{"known", 1}}));
+  std::optional<std::int64_t> taken;
+  for (int i = 0; i < 500 && !taken; ++i) {
+    taken = value(b->acquire("forgotten", 60s));
+    if (!taken) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(taken, 2) << "a lease its holder does not know of runs out";
+
+  // A renewal racing a release: many rounds, the released lease is never renewed.
+  for (int round = 0; round < 50; ++round) {
+    const std::string name = "raced-" + std::to_string(round);
+    ASSERT_EQ(value(a->acquire(name, 60s)), 1);
+    auto other = leases("a");  // the renewer's own connection
+    std::thread renewer([&] { value(other->renew(60s, {name})); });
+    ASSERT_EQ(a->release(name), std::nullopt);
+    renewer.join();
+    EXPECT_EQ(value(b->acquire(name, 60s)), 2) << name << ": released, then taken at once";
+  }
 }
 
 TEST_F(PgLeasesTest, AReplicaThatMissedItsRenewalCanWriteNothingMoreForThatRollout) {
@@ -150,7 +180,7 @@ TEST_F(PgLeasesTest, AReplicaThatMissedItsRenewalCanWriteNothingMoreForThatRollo
             std::nullopt);
   EXPECT_TRUE(value(a->measurements("shop")).empty()) << "nothing of shop kept from a";
   EXPECT_EQ(value(a->measurements("cart")).size(), 1u) << "a's other rollout goes on";
-  const auto renewed = value(a_leases->renew(60s));
+  const auto renewed = value(a_leases->renew(60s, {"shop", "cart"}));
   EXPECT_EQ(renewed, (std::map<std::string, std::int64_t>{{"cart", 1}})) << "shop is lost";
 
   // The new owner writes after what `a` wrote while it held the lease, with nothing between.
