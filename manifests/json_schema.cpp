@@ -142,7 +142,8 @@ Json shape_schema(const Shape& s) {
   if (!required.empty()) out["required"] = std::move(required);
   out["additionalProperties"] = false;
   if (s.one_of) {
-    for (auto& [key, value] : group_schema(*s.one_of).items()) out[key] = value;
+    const Json group = group_schema(*s.one_of);  // kept alive: items() refers to it
+    for (const auto& [key, value] : group.items()) out[key] = value;
   }
   return out;
 }
