@@ -42,7 +42,8 @@ OptionDoc describe_option(const CLI::Option& option) {
 
 CommandDoc describe_command(const CLI::App& app, const std::string& parent_path) {
   CommandDoc out;
-  out.name = app.get_name().empty() ? "rollguard" : app.get_name();
+  // The root is named after argv[0] once parsed: the page is rollguard(1) however it ran.
+  out.name = parent_path.empty() ? "rollguard" : app.get_name();
   out.path = parent_path.empty() ? out.name : parent_path + " " + out.name;
   out.description = app.get_description();
   out.footer = app.get_footer();

@@ -9,6 +9,6 @@ need_file() {
 }
 # The commands `rollguard --help` lists, without the hidden ones.
 rollguard_commands() {
-  "$ROLLGUARD" --help | awk '/^SUBCOMMANDS:/ {on = 1; next} on && /^  [a-z]/ {print $1}
+  "$ROLLGUARD" --help | awk '/^Subcommands:/ {on = 1; next} on && /^  [a-z]/ {print $1}
     on && /^$/ {exit}'
 }
