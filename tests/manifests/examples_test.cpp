@@ -17,9 +17,7 @@ TEST(Examples, AreAllValidAndCoverEveryStrategy) {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(
            std::string(ROLLGUARD_SOURCE_DIR) + "/examples")) {
     if (!entry.is_regular_file()) continue;
-    // examples/ci/ holds pipeline definitions (docs/ci.md) beside the rollout they gate on.
-    if (entry.path().parent_path().filename() == "ci" && entry.path().filename() != "rollout.yaml")
-      continue;
+    if (!testing::is_example_manifest(entry.path())) continue;
     const std::string path = entry.path().string();
     const std::string ext = entry.path().extension().string();
     ASSERT_TRUE(ext == ".yaml" || ext == ".yml" || ext == ".json")
