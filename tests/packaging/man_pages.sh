@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Every installed man page renders without a groff warning, `man -l` shows it, and each
-# command's page lists that command's flags as --help does.
+# Every installed man page renders without a groff warning, each command's page lists that
+# command's flags as --help does, and `man -l` shows rollguard-run(1) with its exit codes.
 # Usage: man_pages.sh DIR (the tree of install_tree.sh)
 source "$(dirname "$0")/lib.sh"
 dir=$1/usr/share/man/man1
-for page in "$dir"/*.1.gz; do
-  warnings=$(zcat "$page" | groff -man -Tutf8 -ww -z 2>&1) || fail "groff failed on $page"
-  [[ -z $warnings ]] || fail "groff warns on $(basename "$page"): $warnings"
-done
+warnings=$(mktemp)
+trap 'rm -f "$warnings"' EXIT
+render() {  # the page as text; groff's warnings fail the test
+  zcat "$1" | groff -man -Tutf8 -ww -rLL=100n 2>"$warnings" | col -b
+  [[ ! -s $warnings ]] || fail "groff warns on $(basename "$1"): $(cat "$warnings")"
+}
+render "$dir/rollguard.1.gz" >/dev/null
 for c in $(rollguard_commands); do
-  text=$(MANWIDTH=100 man -l "$dir/rollguard-$c.1.gz" 2>/dev/null | col -b)
-  grep -q "^NAME" <<<"$text" || fail "man -l rollguard-$c: no NAME section"
+  text=$(render "$dir/rollguard-$c.1.gz")
+  grep -q "^NAME" <<<"$text" || fail "rollguard-$c(1): no NAME section"
   for flag in $("$ROLLGUARD" "$c" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
-    grep -qF -- "$flag" <<<"$text" || fail "man rollguard-$c does not mention $flag"
+    grep -qF -- "$flag" <<<"$text" || fail "rollguard-$c(1) does not mention $flag"
   done
 done
 text=$(man -l "$dir/rollguard-run.1.gz" 2>/dev/null | col -b)
