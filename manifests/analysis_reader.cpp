@@ -12,16 +12,16 @@ namespace {
 const std::vector<std::string> kQueryTemplates{"name", "version", "role"};
 
 MetricSource read_metric(const Cursor& at) {
-  MapReader metric(at, {"builtin", "prometheus", "web"});
-  const std::string kind = metric.one_of({"builtin", "prometheus", "web"}, true);
+  MapReader metric(at, "Metric");
+  const std::string kind = metric.one_of();
   if (kind == "builtin") {
-    MapReader b(metric["builtin"], {"query"});
+    MapReader b(metric["builtin"], "BuiltinMetric");
     BuiltinMetric out;
     read_enum(b.required("query"), out.query, builtin_query_names(), "builtin metric");
     return out;
   }
   if (kind == "prometheus") {
-    MapReader p(metric["prometheus"], {"address", "query", "timeout"});
+    MapReader p(metric["prometheus"], "PrometheusMetric");
     PrometheusMetric out;
     const Cursor address = p["address"];
     if (read_string(address, out.address)) check_url(address, out.address);
@@ -31,7 +31,7 @@ MetricSource read_metric(const Cursor& at) {
     return out;
   }
   if (kind == "web") {
-    MapReader w(metric["web"], {"url", "jsonPath", "headers", "timeout"});
+    MapReader w(metric["web"], "WebMetric");
     WebMetric out;
     const Cursor url = w.required("url");
     if (read_string(url, out.url) && check_url(url, out.url))
@@ -49,8 +49,7 @@ MetricSource read_metric(const Cursor& at) {
 }
 
 CompareSpec read_compare(const Cursor& at, const RolloutContext& context) {
-  MapReader c(
-      at, {"against", "judge", "direction", "allowedIncrease", "allowedDecrease", "confidence"});
+  MapReader c(at, "Compare");
   CompareSpec out;
   read_enum(c["against"], out.against, compare_against_names());
   read_enum(c["judge"], out.judge, judge_names());
@@ -83,9 +82,7 @@ void read_condition(const Cursor& at, std::optional<std::string>& out,
 }
 
 void read_template(const Cursor& at, AnalysisTemplate& out, const RolloutContext& context) {
-  MapReader t(at, {"name", "interval", "count", "initialDelay", "failureLimit", "inconclusiveLimit",
-                   "consecutiveErrorLimit", "minSamples", "metric", "synthetic", "successCondition",
-                   "failureCondition", "compare"});
+  MapReader t(at, "AnalysisTemplate");
   const Cursor name = t.required("name");
   if (read_string(name, out.name, true)) check_name(name, out.name);
   Duration interval{};
@@ -103,7 +100,7 @@ void read_template(const Cursor& at, AnalysisTemplate& out, const RolloutContext
   read_int(t["consecutiveErrorLimit"], out.consecutiveErrorLimit, 0);
   read_int(t["minSamples"], out.minSamples, 1);
 
-  const std::string source = t.one_of({"metric", "synthetic"}, true);
+  const std::string source = t.one_of();
   if (source == "metric") out.metric = read_metric(t["metric"]);
   if (source == "synthetic") {
     SyntheticSpec synthetic;

@@ -117,8 +117,8 @@ std::string Cursor::describe() const {
   return "a map";
 }
 
-MapReader::MapReader(const Cursor& at, std::vector<std::string> keys)
-    : at_(at), keys_(std::move(keys)) {
+MapReader::MapReader(const Cursor& at, std::string_view shape_name)
+    : at_(at), shape_(&rollguard::shape(shape_name)), keys_(shape_->key_names()) {
   if (!at_.present()) return;
   if (at_.json().is_null()) {
     is_map_ = true;
@@ -136,22 +136,39 @@ MapReader::MapReader(const Cursor& at, std::vector<std::string> keys)
   }
 }
 
+const KeySpec& MapReader::key_spec(std::string_view key) const {
+  const KeySpec* spec = shape_->find(key);
+  if (spec == nullptr)
+    shape_invariant_broken("the reader reads \"" + std::string(key) + "\" of shape " +
+                           shape_->name + ", which manifests/shape_table.cpp does not list");
+  return *spec;
+}
+
 bool MapReader::has(std::string_view key) const {
   return (*this)[key].present();
 }
 
 Cursor MapReader::operator[](std::string_view key) const {
+  key_spec(key);
   return at_.child(key);
 }
 
 Cursor MapReader::required(std::string_view key) const {
+  if (!key_spec(key).required)
+    shape_invariant_broken("the reader requires \"" + std::string(key) + "\" of shape " +
+                           shape_->name + ", which manifests/shape_table.cpp marks optional");
   Cursor c = at_.child(key);
   // An absent or wrong parent has been reported already; its keys are not missing too.
   if (!c.present() && is_map_) at_.error("missing required key \"" + std::string(key) + "\"");
   return c;
 }
 
-std::string MapReader::one_of(const std::vector<std::string>& options, bool required) const {
+std::string MapReader::one_of() const {
+  if (!shape_->one_of)
+    shape_invariant_broken("the reader asks for one key of shape " + shape_->name +
+                           ", which has no key group in manifests/shape_table.cpp");
+  const std::vector<std::string>& options = shape_->one_of->keys;
+  const bool required = shape_->one_of->required;
   std::vector<std::string> given;
   for (const std::string& option : options)
     if (has(option)) given.push_back(option);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "manifests/document.hpp"
+#include "manifests/shape.hpp"
 #include "manifests/suggest.hpp"
 #include "manifests/time.hpp"
 
@@ -55,24 +56,30 @@ class Cursor {
   std::string path_;
 };
 
-// A map with a fixed set of keys. Reports a value that is not a map and every unknown key
-// (with a did-you-mean). An empty value reads as an empty map: `pause:` is `pause: {}`.
+// A map of one shape of the vocabulary (manifests/shape.hpp). Reports a value that is not a
+// map and every key the shape does not list (with a did-you-mean). An empty value reads as an
+// empty map: `pause:` is `pause: {}`. Reading a key the shape does not list, or requiring one
+// it does not mark required, is a bug in the reader or the table, and aborts.
 class MapReader {
  public:
-  MapReader(const Cursor& at, std::vector<std::string> keys);
+  MapReader(const Cursor& at, std::string_view shape_name);
 
   bool is_map() const { return is_map_; }
   bool has(std::string_view key) const;
   Cursor operator[](std::string_view key) const;
   // The value, or a report that the key is missing (only when the map itself is there).
   Cursor required(std::string_view key) const;
-  // Exactly one of `options` (at most one when not required): the key given, or empty after
-  // a report listing the options.
-  std::string one_of(const std::vector<std::string>& options, bool required) const;
+  // Exactly one (at most one when not required) of the shape's key group: the key given, or
+  // empty after a report listing the group.
+  std::string one_of() const;
   const Cursor& cursor() const { return at_; }
+  const Shape& shape() const { return *shape_; }
 
  private:
+  const KeySpec& key_spec(std::string_view key) const;
+
   Cursor at_;
+  const Shape* shape_;
   std::vector<std::string> keys_;
   bool is_map_ = false;
   int unknown_keys_ = 0;

@@ -10,10 +10,8 @@
 namespace rollguard {
 namespace {
 
-const std::string kApiVersion = "rollguard.dev/v1";
-
 void read_background(const Cursor& at, BackgroundAnalysis& out, RolloutContext& context) {
-  MapReader b(at, {"templates", "startingStep"});
+  MapReader b(at, "BackgroundAnalysis");
   const Cursor templates = b.required("templates");
   if (read_string_list(templates, out.templates, false))
     for (std::size_t i = 0; i < out.templates.size(); ++i)
@@ -22,19 +20,19 @@ void read_background(const Cursor& at, BackgroundAnalysis& out, RolloutContext& 
 }
 
 void read_probe(const Cursor& at, ProbeSpec& out) {
-  MapReader p(at, {"name", "http", "tcp", "exec", "interval", "timeout", "failureThreshold"});
+  MapReader p(at, "Probe");
   const Cursor name = p.required("name");
   if (read_string(name, out.name, true)) check_name(name, out.name);
-  const std::string kind = p.one_of({"http", "tcp", "exec"}, true);
+  const std::string kind = p.one_of();
   if (kind == "http") {
     HttpCheck http;
     read_http_check(p["http"], http);
     out.check = http;
   } else if (kind == "tcp") {
-    MapReader tcp(p["tcp"], {});
+    MapReader tcp(p["tcp"], "TcpCheck");
     out.check = TcpCheck{};
   } else if (kind == "exec") {
-    MapReader exec(p["exec"], {"command"});
+    MapReader exec(p["exec"], "ExecCheck");
     ExecCheck check;
     read_argv(exec.required("command"), check.command, argv_templates());
     out.check = check;
@@ -55,8 +53,7 @@ void read_probes(const Cursor& at, std::vector<ProbeSpec>& out) {
 }
 
 void read_rollback(const Cursor& at, RollbackPolicy& out) {
-  MapReader r(at,
-              {"onFailure", "onInconclusive", "onError", "keepPreviousFor", "progressDeadline"});
+  MapReader r(at, "Rollback");
   read_enum(r["onFailure"], out.onFailure, on_failure_names());
   read_enum(r["onInconclusive"], out.onInconclusive, on_failure_names());
   read_enum(r["onError"], out.onError, on_failure_names());
@@ -65,7 +62,7 @@ void read_rollback(const Cursor& at, RollbackPolicy& out) {
 }
 
 void read_webhook(const Cursor& at, WebhookSpec& out) {
-  MapReader w(at, {"url", "events", "format", "headers"});
+  MapReader w(at, "Webhook");
   const Cursor url = w.required("url");
   if (read_string(url, out.url)) check_url(url, out.url);
   const Cursor events = w["events"];
@@ -87,7 +84,7 @@ void read_webhook(const Cursor& at, WebhookSpec& out) {
 
 void read_notifications(const Cursor& at, std::vector<WebhookSpec>& out) {
   read_list(at, out, [](const Cursor& item, WebhookSpec& webhook) {
-    MapReader n(item, {"webhook"});
+    MapReader n(item, "Notification");
     read_webhook(n.required("webhook"), webhook);
   });
 }
@@ -167,23 +164,22 @@ void check_cross_sections(const MapReader& spec_map, const RolloutSpec& spec) {
 }
 
 void read_spec(const Cursor& at, RolloutSpec& out) {
-  MapReader spec(at, {"stable", "canary", "target", "traffic", "strategy", "analysis", "probes",
-                      "rollback", "notifications"});
+  MapReader spec(at, "RolloutSpec");
   RolloutContext context;
   read_strategy(spec.required("strategy"), out.strategy, context);
 
   if (spec.has("stable")) {
-    MapReader stable(spec["stable"], {"version"});
+    MapReader stable(spec["stable"], "VersionRef");
     std::string version;
     if (read_string(stable.required("version"), version)) out.stable = version;
   }
-  MapReader canary(spec.required("canary"), {"version"});
+  MapReader canary(spec.required("canary"), "VersionRef");
   read_string(canary.required("version"), out.canary);
 
   read_target(spec.required("target"), out.target, context);
   read_traffic(spec["traffic"], out.traffic, context);
 
-  MapReader analysis(spec["analysis"], {"background", "templates"});
+  MapReader analysis(spec["analysis"], "Analysis");
   read_templates(analysis["templates"], out.templates, context);
   if (analysis.has("background")) {
     BackgroundAnalysis background;
@@ -214,8 +210,8 @@ void read_api_version_and_kind(const MapReader& root, std::string& api_version,
     if (version == kApiVersion)
       api_version = version;
     else
-      version_at.error("unsupported apiVersion \"" + version + "\": expected \"" + kApiVersion +
-                       "\"");
+      version_at.error("unsupported apiVersion \"" + version + "\": expected \"" +
+                       std::string(kApiVersion) + "\"");
   }
   const Cursor kind_at = root.required("kind");
   std::string written;
@@ -225,7 +221,7 @@ void read_api_version_and_kind(const MapReader& root, std::string& api_version,
 }
 
 void read_metadata(const Cursor& at, Metadata& out) {
-  MapReader m(at, {"name", "labels"});
+  MapReader m(at, "Metadata");
   const Cursor name = m.required("name");
   if (read_string(name, out.name, true)) check_name(name, out.name);
   read_string_map(m["labels"], out.labels);
@@ -238,7 +234,7 @@ void read_rollout(const Cursor& root, RolloutSpec& out) {
         root.describe());
     return;
   }
-  MapReader r(root, {"apiVersion", "kind", "metadata", "spec"});
+  MapReader r(root, kRolloutShape);
   read_api_version_and_kind(r, out.apiVersion, "Rollout");
   read_metadata(r.required("metadata"), out.metadata);
   read_spec(r.required("spec"), out);

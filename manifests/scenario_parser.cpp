@@ -14,7 +14,7 @@ namespace {
 const NumberRange kRate{0, 1};
 
 void read_latency(const Cursor& at, LatencyModel& out) {
-  MapReader l(at, {"p50", "p99"});
+  MapReader l(at, "LatencyModel");
   const bool p50 = read_duration(l["p50"], out.p50, true);
   const bool p99 = read_duration(l["p99"], out.p99, true);
   if ((p50 || p99) && out.p50 > out.p99)
@@ -23,7 +23,7 @@ void read_latency(const Cursor& at, LatencyModel& out) {
 }
 
 void read_fault(const Cursor& at, Fault& out) {
-  MapReader f(at, {"at", "errorRate", "latencyFactor", "crash"});
+  MapReader f(at, "Fault");
   read_duration(f.required("at"), out.at);
   double value = 0;
   if (read_number(f["errorRate"], value, kRate)) out.errorRate = value;
@@ -35,7 +35,7 @@ void read_fault(const Cursor& at, Fault& out) {
 }
 
 void read_version(const Cursor& at, VersionBehaviour& out) {
-  MapReader v(at, {"errorRate", "latency", "faults"});
+  MapReader v(at, "VersionBehaviour");
   read_number(v["errorRate"], out.errorRate, kRate);
   read_latency(v["latency"], out.latency);
   read_list(v["faults"], out.faults, [](const Cursor& c, Fault& f) { read_fault(c, f); });
@@ -44,7 +44,7 @@ void read_version(const Cursor& at, VersionBehaviour& out) {
 void read_traffic(const Cursor& at, std::vector<RateChange>& out) {
   if (!at.present()) return;
   if (at.json().is_object()) {
-    MapReader constant(at, {"rps"});
+    MapReader constant(at, "ConstantTraffic");
     RateChange rate;
     read_number(constant.required("rps"), rate.rps, NumberRange{0, 1e7});
     out = {rate};
@@ -56,7 +56,7 @@ void read_traffic(const Cursor& at, std::vector<RateChange>& out) {
   }
   if (at.json().empty()) at.error("must list at least one {at, rps}");
   read_list(at, out, [](const Cursor& item, RateChange& rate) {
-    MapReader r(item, {"at", "rps"});
+    MapReader r(item, "RateChange");
     read_duration(r.required("at"), rate.at);
     read_number(r.required("rps"), rate.rps, NumberRange{0, 1e7});
   });
@@ -95,7 +95,7 @@ void read_rollout_reference(const Cursor& at, ScenarioSpec& out, const std::stri
 
 void read_spec(const Cursor& at, ScenarioSpec& out, const std::string& base_dir,
                Diagnostics& referenced) {
-  MapReader spec(at, {"rollout", "traffic", "duration", "versions", "metricNoise", "runs", "seed"});
+  MapReader spec(at, "ScenarioSpec");
   const Cursor rollout = spec.required("rollout");
   if (rollout.present() && rollout.json().is_object())
     read_rollout(rollout, out.rollout);
@@ -106,7 +106,7 @@ void read_spec(const Cursor& at, ScenarioSpec& out, const std::string& base_dir,
                   rollout.describe());
   read_traffic(spec.required("traffic"), out.traffic);
   read_duration(spec["duration"], out.duration, true);
-  MapReader versions(spec["versions"], {"stable", "canary"});
+  MapReader versions(spec["versions"], "ScenarioVersions");
   read_version(versions["stable"], out.stable);
   read_version(versions["canary"], out.canary);
   read_number(spec["metricNoise"], out.metricNoise, kRate);
@@ -127,7 +127,7 @@ Parsed<ScenarioSpec> parse_scenario(const Document& document, const std::string&
         "got " +
         root.describe());
   } else {
-    MapReader r(root, {"apiVersion", "kind", "metadata", "spec"});
+    MapReader r(root, kScenarioShape);
     read_api_version_and_kind(r, scenario.apiVersion, "Scenario");
     read_metadata(r.required("metadata"), scenario.metadata);
     read_spec(r.required("spec"), scenario, base_dir, referenced);

@@ -8,14 +8,14 @@ const NumberRange kPercent{0, 100};
 const NumberRange kPositivePercent{0, 100, true, false};
 
 void read_step(const Cursor& at, CanaryStep& out, RolloutContext& context) {
-  MapReader step(at, {"setWeight", "pause", "analysis"});
-  const std::string kind = step.one_of({"setWeight", "pause", "analysis"}, true);
+  MapReader step(at, "CanaryStep");
+  const std::string kind = step.one_of();
   if (kind == "setWeight") {
     SetWeightStep s;
     read_number(step["setWeight"], s.weight, kPercent);
     out = s;
   } else if (kind == "pause") {
-    MapReader pause(step["pause"], {"duration"});
+    MapReader pause(step["pause"], "Pause");
     PauseStep s;
     Duration d{};
     if (read_duration(pause["duration"], d)) s.duration = d;
@@ -28,7 +28,7 @@ void read_step(const Cursor& at, CanaryStep& out, RolloutContext& context) {
 }
 
 CanaryStrategy read_canary(const Cursor& at, RolloutContext& context) {
-  MapReader canary(at, {"baseline", "steps"});
+  MapReader canary(at, "CanaryStrategy");
   CanaryStrategy out;
   // A baseline written wrongly is taken as running, so that its error is the only one.
   context.baseline_runs =
@@ -43,7 +43,7 @@ CanaryStrategy read_canary(const Cursor& at, RolloutContext& context) {
 }
 
 BlueGreenStrategy read_blue_green(const Cursor& at, RolloutContext& context) {
-  MapReader bg(at, {"autoPromote", "prePromotionAnalysis", "postPromotionAnalysis"});
+  MapReader bg(at, "BlueGreenStrategy");
   BlueGreenStrategy out;
   read_bool(bg["autoPromote"], out.autoPromote);
   for (const char* key : {"prePromotionAnalysis", "postPromotionAnalysis"}) {
@@ -57,7 +57,7 @@ BlueGreenStrategy read_blue_green(const Cursor& at, RolloutContext& context) {
 }
 
 LinearStrategy read_linear(const Cursor& at) {
-  MapReader linear(at, {"stepWeight", "interval"});
+  MapReader linear(at, "LinearStrategy");
   LinearStrategy out;
   read_number(linear["stepWeight"], out.stepWeight, kPositivePercent);
   read_duration(linear["interval"], out.interval, true);
@@ -65,14 +65,14 @@ LinearStrategy read_linear(const Cursor& at) {
 }
 
 AllAtOnceStrategy read_all_at_once(const Cursor& at) {
-  MapReader all(at, {"bake"});
+  MapReader all(at, "AllAtOnceStrategy");
   AllAtOnceStrategy out;
   read_duration(all["bake"], out.bake);
   return out;
 }
 
 OneBoxStrategy read_one_box(const Cursor& at, RolloutContext& context) {
-  MapReader box(at, {"weight", "bake", "analysis"});
+  MapReader box(at, "OneBoxStrategy");
   OneBoxStrategy out;
   double weight = 0;
   if (read_number(box["weight"], weight, kPositivePercent)) out.weight = weight;
@@ -88,7 +88,7 @@ OneBoxStrategy read_one_box(const Cursor& at, RolloutContext& context) {
 }  // namespace
 
 void read_analysis_ref(const Cursor& at, AnalysisRef& out, RolloutContext& context) {
-  MapReader ref(at, {"templates"});
+  MapReader ref(at, "AnalysisRef");
   const Cursor templates = ref.required("templates");
   if (!read_string_list(templates, out.templates, false)) return;
   for (std::size_t i = 0; i < out.templates.size(); ++i) {
@@ -101,9 +101,8 @@ void read_analysis_ref(const Cursor& at, AnalysisRef& out, RolloutContext& conte
 }
 
 void read_strategy(const Cursor& at, StrategySpec& out, RolloutContext& context) {
-  MapReader strategy(at, {"canary", "blueGreen", "linear", "allAtOnce", "oneBox"});
-  const std::string kind =
-      strategy.one_of({"canary", "blueGreen", "linear", "allAtOnce", "oneBox"}, true);
+  MapReader strategy(at, "Strategy");
+  const std::string kind = strategy.one_of();
   if (kind == "canary") out = read_canary(strategy["canary"], context);
   if (kind == "blueGreen") out = read_blue_green(strategy["blueGreen"], context);
   if (kind == "linear") out = read_linear(strategy["linear"]);

@@ -23,7 +23,7 @@ bool is_variable_name(const std::string& name) {
 
 void read_request(const Cursor& at, SyntheticRequest& out,
                   const std::vector<std::string>& variables) {
-  MapReader r(at, {"method", "path", "headers", "json", "body"});
+  MapReader r(at, "SyntheticRequest");
   const Cursor method = r["method"];
   if (read_string(method, out.method)) check_method(method, out.method);
   const Cursor path = r["path"];
@@ -35,7 +35,7 @@ void read_request(const Cursor& at, SyntheticRequest& out,
   if (read_string_map(r["headers"], out.headers))
     for (const auto& [name, value] : out.headers)
       check_placeholders(r["headers"].child(name), value, variables, true);
-  const std::string payload = r.one_of({"json", "body"}, false);
+  const std::string payload = r.one_of();
   if (payload == "json") out.json = r["json"].json();
   std::string body;
   if (payload == "body" && read_string(r["body"], body, true)) {
@@ -63,7 +63,7 @@ void read_json_path_expectation(const Cursor& at, JsonPathExpectation& out) {
     at.error(expected + ", got " + at.describe());
     return;
   }
-  MapReader m(at, {"equals"});
+  MapReader m(at, "JsonPathEquals");
   const Cursor equals = m.required("equals");
   if (!equals.present()) return;
   out.kind = Kind::Equals;
@@ -71,7 +71,7 @@ void read_json_path_expectation(const Cursor& at, JsonPathExpectation& out) {
 }
 
 void read_expect(const Cursor& at, SyntheticExpect& out) {
-  MapReader e(at, {"status", "jsonPath", "bodyContains", "latencyBelow"});
+  MapReader e(at, "SyntheticExpect");
   int status = 0;
   if (read_int(e["status"], status, 100, 599)) out.status = status;
   const Cursor paths = e["jsonPath"];
@@ -106,11 +106,11 @@ void read_capture(const Cursor& at, StringMap& out, std::vector<std::string>& va
 }  // namespace
 
 void read_synthetic(const Cursor& at, SyntheticSpec& out, const RolloutContext& context) {
-  MapReader s(at, {"steps", "target", "timeout"});
+  MapReader s(at, "Synthetic");
   std::vector<std::string> variables{"name", "version", "role"};
   const Cursor steps = s.required("steps");
   read_list(steps, out.steps, [&](const Cursor& item, SyntheticStepSpec& step) {
-    MapReader m(item, {"request", "expect", "capture"});
+    MapReader m(item, "SyntheticStep");
     read_request(m.required("request"), step.request, variables);
     read_expect(m["expect"], step.expect);
     read_capture(m["capture"], step.capture, variables);

@@ -38,7 +38,7 @@ void read_per_role(const MapReader& map, const RolloutContext& context, Read&& r
 }
 
 ProcessTarget read_process(const Cursor& at) {
-  MapReader process(at, {"command", "instances", "env", "portRange", "readiness"});
+  MapReader process(at, "ProcessTarget");
   ProcessTarget out;
   read_argv(process.required("command"), out.command, argv_templates());
   read_int(process["instances"], out.instances, 1, 1000);
@@ -62,7 +62,7 @@ ProcessTarget read_process(const Cursor& at) {
       }
     }
   }
-  MapReader readiness(process["readiness"], {"http", "timeout"});
+  MapReader readiness(process["readiness"], "Readiness");
   if (readiness.has("http")) {
     HttpCheck http;
     read_http_check(readiness["http"], http);
@@ -73,7 +73,7 @@ ProcessTarget read_process(const Cursor& at) {
 }
 
 StaticTarget read_static(const Cursor& at, const RolloutContext& context) {
-  MapReader s(at, {"stable", "canary", "baseline"});
+  MapReader s(at, "RoleEndpoints");
   StaticTarget out;
   read_per_role(
       s, context, [](const Cursor& c, Endpoints& e) { read_endpoints(c, e, true); }, out.stable,
@@ -82,14 +82,14 @@ StaticTarget read_static(const Cursor& at, const RolloutContext& context) {
 }
 
 CommandTarget read_command(const Cursor& at, const RolloutContext& context) {
-  MapReader command(at, {"deploy", "ready", "teardown", "timeout", "endpoints"});
+  MapReader command(at, "CommandTarget");
   CommandTarget out;
   read_argv(command.required("deploy"), out.deploy, argv_templates());
   read_argv(command["ready"], out.ready, argv_templates());
   read_argv(command["teardown"], out.teardown, argv_templates());
   read_duration(command["timeout"], out.timeout, true);
   if (command.has("endpoints")) {
-    MapReader endpoints(command["endpoints"], {"stable", "canary", "baseline"});
+    MapReader endpoints(command["endpoints"], "RoleEndpoints");
     read_per_role(
         endpoints, context, [](const Cursor& c, Endpoints& e) { read_endpoints(c, e, true); },
         out.stable, out.canary, out.baseline);
@@ -98,14 +98,14 @@ CommandTarget read_command(const Cursor& at, const RolloutContext& context) {
 }
 
 HaproxyRouter read_haproxy(const Cursor& at, const RolloutContext& context) {
-  MapReader h(at, {"runtimeApi", "backend", "servers"});
+  MapReader h(at, "HaproxyRouter");
   HaproxyRouter out;
   const Cursor api = h.required("runtimeApi");
   if (read_string(api, out.runtimeApi) && !out.runtimeApi.starts_with("unix:"))
     check_host_port(api, out.runtimeApi, false);
   if (out.runtimeApi == "unix:") api.error("expected a socket path after \"unix:\"");
   read_string(h.required("backend"), out.backend);
-  MapReader servers(h.required("servers"), {"stable", "canary", "baseline"});
+  MapReader servers(h.required("servers"), "HaproxyServers");
   read_per_role(
       servers, context, [](const Cursor& c, auto& names) { read_string_list(c, names, false); },
       out.stable, out.canary, out.baseline);
@@ -113,7 +113,7 @@ HaproxyRouter read_haproxy(const Cursor& at, const RolloutContext& context) {
 }
 
 NginxRouter read_nginx(const Cursor& at) {
-  MapReader n(at, {"upstreamFile", "reload"});
+  MapReader n(at, "NginxRouter");
   NginxRouter out;
   read_string(n.required("upstreamFile"), out.upstreamFile);
   read_argv(n["reload"], out.reload, argv_templates());
@@ -132,7 +132,7 @@ const std::vector<std::string>& set_weight_templates() {
 }
 
 CommandRouter read_command_router(const Cursor& at) {
-  MapReader c(at, {"setWeight"});
+  MapReader c(at, "CommandRouter");
   CommandRouter out;
   const Cursor argv = c.required("setWeight");
   if (read_argv(argv, out.setWeight, set_weight_templates())) {
@@ -149,21 +149,18 @@ CommandRouter read_command_router(const Cursor& at) {
 }  // namespace
 
 void read_target(const Cursor& at, TargetSpec& out, const RolloutContext& context) {
-  MapReader target(at, {"process", "static", "command"});
-  const std::string kind = target.one_of({"process", "static", "command"}, true);
+  MapReader target(at, "Target");
+  const std::string kind = target.one_of();
   if (kind == "process") out = read_process(target["process"]);
   if (kind == "static") out = read_static(target["static"], context);
   if (kind == "command") out = read_command(target["command"], context);
 }
 
 void read_traffic(const Cursor& at, TrafficSpec& out, const RolloutContext& context) {
-  const std::vector<std::string> routers{"builtin", "haproxy", "nginx", "command", "none"};
-  std::vector<std::string> keys = routers;
-  keys.push_back("previewHeader");
-  MapReader traffic(at, keys);
-  const std::string kind = traffic.one_of(routers, false);
+  MapReader traffic(at, "Traffic");
+  const std::string kind = traffic.one_of();
   if (kind == "builtin") {
-    MapReader b(traffic["builtin"], {"listen"});
+    MapReader b(traffic["builtin"], "BuiltinRouter");
     BuiltinRouter router;
     const Cursor listen = b["listen"];
     if (read_string(listen, router.listen)) check_host_port(listen, router.listen, true);
@@ -173,7 +170,7 @@ void read_traffic(const Cursor& at, TrafficSpec& out, const RolloutContext& cont
   if (kind == "nginx") out.router = read_nginx(traffic["nginx"]);
   if (kind == "command") out.router = read_command_router(traffic["command"]);
   if (kind == "none") {
-    MapReader none(traffic["none"], {});
+    MapReader none(traffic["none"], "NoRouter");
     out.router = NoRouter{};
   }
   const Cursor header = traffic["previewHeader"];
@@ -189,7 +186,7 @@ void read_traffic(const Cursor& at, TrafficSpec& out, const RolloutContext& cont
 }
 
 void read_http_check(const Cursor& at, HttpCheck& out) {
-  MapReader http(at, {"path", "method", "expectStatus", "headers", "bodyContains"});
+  MapReader http(at, "HttpCheck");
   const Cursor path = http["path"];
   if (read_string(path, out.path) && !out.path.starts_with("/"))
     path.error("expected a path starting with \"/\", got \"" + out.path + "\"");

@@ -6,7 +6,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"rollguard: deployment-safety controller"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "rollguard 0.1.0");
+  app.set_version_flag("--version", "rollguard " ROLLGUARD_VERSION);
   app.footer(rollguard::cli::help_footer(
       {"rollguard validate rollout.yaml && rollguard run rollout.yaml --timeout 30m",
        "rollguard serve    # then, elsewhere: rollguard apply rollout.yaml --wait",
@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   rollguard::cli::add_client_commands(app, exit_code);
   rollguard::cli::add_serve_command(app, exit_code);
   rollguard::cli::add_simulate_command(app, exit_code);
+  rollguard::cli::add_schema_command(app, exit_code);
+  rollguard::cli::add_help_export_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -2,6 +2,7 @@
 // Helpers for table-driven manifest tests. A case edits a known-good manifest with exact
 // text replacements; "@@" in the replacement marks where the diagnostic must point, so each
 // case states its expected line and column by construction rather than by counting.
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -11,6 +12,12 @@
 #include "manifests/diagnostic.hpp"
 
 namespace rollguard::testing {
+
+// examples/ holds manifests, but for the CI pipelines of examples/ci/ (docs/ci.md) beside the
+// rollout they gate on.
+inline bool is_example_manifest(const std::filesystem::path& path) {
+  return path.parent_path().filename() != "ci" || path.filename() == "rollout.yaml";
+}
 
 struct Edit {
   std::string from;

@@ -191,7 +191,8 @@ std::vector<std::string> example_files() {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(
            std::string(ROLLGUARD_SOURCE_DIR) + "/examples")) {
     const std::string ext = entry.path().extension().string();
-    if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json"))
+    if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json") &&
+        testing::is_example_manifest(entry.path()))
       files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
