@@ -163,10 +163,14 @@ void read_traffic(const Cursor& at, TrafficSpec& out, const RolloutContext& cont
   MapReader traffic(at, keys);
   const std::string kind = traffic.one_of(routers, false);
   if (kind == "builtin") {
-    MapReader b(traffic["builtin"], {"listen"});
+    MapReader b(traffic["builtin"], {"listen", "admin"});
     BuiltinRouter router;
+    const Cursor admin = b["admin"];
+    if (read_string(admin, router.admin)) check_host_port(admin, router.admin, false);
     const Cursor listen = b["listen"];
-    if (read_string(listen, router.listen)) check_host_port(listen, router.listen, true);
+    // A standalone router listens where it was started: "any free port" means nothing there.
+    if (read_string(listen, router.listen))
+      check_host_port(listen, router.listen, router.admin.empty());
     out.router = router;
   }
   if (kind == "haproxy") out.router = read_haproxy(traffic["haproxy"], context);

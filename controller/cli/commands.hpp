@@ -17,5 +17,6 @@ void add_run_command(CLI::App& app, int& exit_code);
 void add_client_commands(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_simulate_command(CLI::App& app, int& exit_code);
+void add_router_command(CLI::App& app, int& exit_code);
 
 }  // namespace rollguard::cli
