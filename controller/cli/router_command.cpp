@@ -34,8 +34,8 @@ int run_router(const RouterCommandOptions& options) {
               << "\" is not a duration (like 30s, 500ms)\n";
     return kUsage;
   }
-  for (const auto& [flag, address] : {std::pair{"--listen", &options.listen},
-                                      std::pair{"--admin", &options.admin}}) {
+  for (const auto& [flag, address] :
+       {std::pair{"--listen", &options.listen}, std::pair{"--admin", &options.admin}}) {
     const auto resolved = resolve_endpoint(*address);
     if (const auto* error = std::get_if<std::string>(&resolved)) {
       std::cerr << flag << ": " << *error << "\n";
@@ -109,14 +109,14 @@ void add_router_command(CLI::App& app, int& exit_code) {
                   "(default X-Rollguard-Preview)");
   cmd->add_option("--drain-grace", options->drain_grace,
                   "On SIGTERM, how long requests in flight may take (default 30s)");
-  cmd->footer(help_footer(
-      {"rollguard router --listen 0.0.0.0:8080 --admin 127.0.0.1:8081",
-       "curl -s 127.0.0.1:8081/v1/routes                # the split it serves",
-       "# in the manifest: traffic: {builtin: {listen: \"10.0.0.5:8080\", admin: "
-       "\"10.0.0.5:8081\"}}"},
-      {{kSucceeded, "stopped by SIGTERM or SIGINT after draining"},
-       {kUsage, "usage error (bad flags or addresses)"},
-       {kFailed, "could not listen on --listen or --admin"}}));
+  cmd->footer(
+      help_footer({"rollguard router --listen 0.0.0.0:8080 --admin 127.0.0.1:8081",
+                   "curl -s 127.0.0.1:8081/v1/routes                # the split it serves",
+                   "# in the manifest: traffic: {builtin: {listen: \"10.0.0.5:8080\", admin: "
+                   "\"10.0.0.5:8081\"}}"},
+                  {{kSucceeded, "stopped by SIGTERM or SIGINT after draining"},
+                   {kUsage, "usage error (bad flags or addresses)"},
+                   {kFailed, "could not listen on --listen or --admin"}}));
   cmd->callback([options, &exit_code] { exit_code = run_router(*options); });
 }
 

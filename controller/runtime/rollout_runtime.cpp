@@ -68,7 +68,7 @@ std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) 
   parts.post = [strand = strand_](std::function<void()> work) {
     boost::asio::post(strand, std::move(work));
   };
-  parts.analysis.outcomes = router_server_    ? static_cast<const OutcomeSource*>(outcomes_.get())
+  parts.analysis.outcomes = router_server_     ? static_cast<const OutcomeSource*>(outcomes_.get())
                             : remote_outcomes_ ? remote_outcomes_.get()
                                                : nullptr;
   synthetic_ = std::make_unique<HttpSyntheticRunner>(*http_);
@@ -93,7 +93,7 @@ void RolloutRuntime::resume(const RolloutState& state) {
 }
 
 void RolloutRuntime::stop(bool teardown, std::function<void()> done) {
-  reconciler_.reset();  // no more acting on reports, timers or completions
+  reconciler_.reset();       // no more acting on reports, timers or completions
   remote_outcomes_.reset();  // nor polling a standalone router for them
   if (teardown && targets_) return targets_->shutdown(std::move(done));
   done();

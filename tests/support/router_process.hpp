@@ -16,9 +16,9 @@ namespace rollguard::testing {
 class RouterProcess {
  public:
   ::testing::AssertionResult start(std::vector<std::string> flags = {}) {
-    std::vector<std::string> argv{ROLLGUARD_BINARY, "router", "--listen",
-                                  "127.0.0.1:" + std::to_string(wanted_listen), "--admin",
-                                  "127.0.0.1:" + std::to_string(wanted_admin)};
+    std::vector<std::string> argv{ROLLGUARD_BINARY, "router",
+                                  "--listen",       "127.0.0.1:" + std::to_string(wanted_listen),
+                                  "--admin",        "127.0.0.1:" + std::to_string(wanted_admin)};
     argv.insert(argv.end(), flags.begin(), flags.end());
     if (std::string error = process.start(argv); !error.empty())
       return ::testing::AssertionFailure() << error;

@@ -5,7 +5,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::int64_t millis_since_epoch(TimePoint t) { return t.time_since_epoch().count(); }
+std::int64_t millis_since_epoch(TimePoint t) {
+  return t.time_since_epoch().count();
+}
 
 Role role_named(const std::string& name) {
   for (Role r : kRoles)
@@ -25,14 +27,11 @@ Json outcome_slice_json(const OutcomeSlice& slice) {
   }
   Json outcomes = Json::array();
   for (const RequestOutcome& o : slice.outcomes)
-    outcomes.push_back(Json::array({std::string(to_string(o.role)), millis_since_epoch(o.at), o.status,
-                                    o.latency.count(), o.connection_error}));
-  return Json{{"now", millis_since_epoch(slice.now)},
-              {"last", slice.last},
-              {"skipped", slice.skipped},
-              {"recorded", slice.recorded},
-              {"totals", totals},
-              {"outcomes", outcomes}};
+    outcomes.push_back(Json::array({std::string(to_string(o.role)), millis_since_epoch(o.at),
+                                    o.status, o.latency.count(), o.connection_error}));
+  return Json{
+      {"now", millis_since_epoch(slice.now)}, {"last", slice.last}, {"skipped", slice.skipped},
+      {"recorded", slice.recorded},           {"totals", totals},   {"outcomes", outcomes}};
 }
 
 std::variant<OutcomeSlice, std::string> outcome_slice_from_json(const Json& answer) {

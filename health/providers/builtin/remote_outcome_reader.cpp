@@ -14,11 +14,12 @@ struct RemoteOutcomeReader::State : std::enable_shared_from_this<State> {
         strand(s),
         options(o),
         window(o.window),
-        client(s, [] {
-          HttpClientOptions c;
-          c.body_limit = 16 << 20;  // 10,000 outcomes are about 0.5 MB
-          return c;
-        }()),
+        client(s,
+               [] {
+                 HttpClientOptions c;
+                 c.body_limit = 16 << 20;  // 10,000 outcomes are about 0.5 MB
+                 return c;
+               }()),
         timer(s) {}
 
   void poll() {
@@ -87,14 +88,15 @@ void RemoteOutcomeReader::start() {
   boost::asio::post(state_->strand, [state = state_] { state->poll(); });
 }
 
-Duration RemoteOutcomeReader::batch() const { return state_->window.batch(); }
+Duration RemoteOutcomeReader::batch() const {
+  return state_->window.batch();
+}
 
 MetricReading RemoteOutcomeReader::reading(Role role, BuiltinQuery query, TimePoint end,
                                            Duration window) const {
   if (!state_->error.empty()) return MetricReading::failure(state_->error);
   if (state_->complete == TimePoint{})
-    return MetricReading::failure("builtin router admin " + state_->admin +
-                                  ": no stats read yet");
+    return MetricReading::failure("builtin router admin " + state_->admin + ": no stats read yet");
   return state_->window.reading(role, query, std::min(end, complete_until()), window);
 }
 
@@ -113,10 +115,16 @@ TimePoint RemoteOutcomeReader::next_evidence(Role, Role, TimePoint fed_until) co
   return fed_until + batch() + state_->options.margin + state_->options.poll_every;
 }
 
-TimePoint RemoteOutcomeReader::complete_until() const { return state_->complete; }
+TimePoint RemoteOutcomeReader::complete_until() const {
+  return state_->complete;
+}
 
-std::uint64_t RemoteOutcomeReader::fetched() const { return state_->fetched; }
+std::uint64_t RemoteOutcomeReader::fetched() const {
+  return state_->fetched;
+}
 
-std::string RemoteOutcomeReader::last_error() const { return state_->error; }
+std::string RemoteOutcomeReader::last_error() const {
+  return state_->error;
+}
 
 }  // namespace rollguard

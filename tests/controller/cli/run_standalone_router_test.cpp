@@ -14,9 +14,9 @@
 #include "support/child_process.hpp"
 #include "support/free_port.hpp"
 #include "support/router_process.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_http_client.hpp"
 #include "support/test_http_server.hpp"
-#include "support/temp_dir.hpp"
 
 namespace rollguard {
 namespace {
@@ -94,8 +94,7 @@ TEST_F(RunWithStandaloneRouter, ARollbackIsReportedOnceTheRouterHoldsStable) {
   for (const std::string& line : lines) {
     const auto event = nlohmann::json::parse(line, nullptr, false);
     verified |= event.is_object() && event.value("phase", "") == "RolledBack" &&
-                event.value("reason", "").find("1.0.0 serves 100% (verified)") !=
-                    std::string::npos;
+                event.value("reason", "").find("1.0.0 serves 100% (verified)") != std::string::npos;
   }
   EXPECT_TRUE(verified);
   const auto held = routes();

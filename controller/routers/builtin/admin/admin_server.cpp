@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
@@ -26,24 +27,24 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
     parser_.emplace();
     parser_->body_limit(options_.body_limit);
     stream_.expires_after(options_.request_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
  private:
   void on_read(beast::error_code ec) {
     if (ec == http::error::body_limit)
-      return reply(413, admin_error_body("PayloadTooLarge",
-                                         "the body is over " +
-                                             std::to_string(options_.body_limit) + " bytes"),
-                   {}, false);
+      return reply(
+          413,
+          admin_error_body("PayloadTooLarge",
+                           "the body is over " + std::to_string(options_.body_limit) + " bytes"),
+          {}, false);
     if (ec == http::error::end_of_stream || ec == beast::error::timeout) return close();
     if (ec) {
       if (ec.category() == http::make_error_code(http::error::bad_target).category())
-        return reply(400, admin_error_body("BadRequest", "unreadable request: " + ec.message()),
-                     {}, false);
+        return reply(400, admin_error_body("BadRequest", "unreadable request: " + ec.message()), {},
+                     false);
       return close();
     }
     const auto& req = parser_->get();
@@ -54,8 +55,8 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
   }
 
   void reply(int status, std::string body, std::string allow, bool keep_alive) {
-    auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(status), 11);
+    auto res =
+        std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
     res->set(http::field::server, "rollguard-router");
     res->set(http::field::content_type, "application/json");
     if (!allow.empty()) res->set(http::field::allow, allow);
@@ -63,12 +64,12 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
     res->body() = std::move(body);
     res->prepare_payload();
     stream_.expires_after(options_.request_timeout);
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res, keep_alive](beast::error_code ec,
-                                                                   std::size_t) {
-                        if (ec || !keep_alive) return self->close();
-                        self->read();
-                      });
+    http::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) return self->close();
+          self->read();
+        });
   }
 
   void close() {
@@ -107,7 +108,9 @@ struct AdminServer::Impl {
 AdminServer::AdminServer(RouterAdmin& admin, AdminServerOptions options)
     : impl_(std::make_unique<Impl>(admin, std::move(options))) {}
 
-AdminServer::~AdminServer() { stop(); }
+AdminServer::~AdminServer() {
+  stop();
+}
 
 std::optional<std::string> AdminServer::start() {
   const auto resolved = resolve_endpoint(impl_->options.listen);

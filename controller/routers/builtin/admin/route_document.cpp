@@ -102,12 +102,11 @@ bool json_media_type(const std::string& content_type) {
 std::variant<RouteDocument, RouteRefusal> parse_route_document(const std::string& content_type,
                                                                const std::string& body) {
   if (!json_media_type(content_type))
-    return RouteRefusal{415, "UnsupportedMediaType",
-                        "send the routes as Content-Type: application/json (got \"" +
-                            content_type + "\")"};
+    return RouteRefusal{
+        415, "UnsupportedMediaType",
+        "send the routes as Content-Type: application/json (got \"" + content_type + "\")"};
   const Json parsed = Json::parse(body, nullptr, false);
-  if (parsed.is_discarded())
-    return RouteRefusal{400, "BadRequest", "the body is not valid JSON"};
+  if (parsed.is_discarded()) return RouteRefusal{400, "BadRequest", "the body is not valid JSON"};
   try {
     return read_document(parsed);
   } catch (const Invalid& e) {
@@ -117,8 +116,7 @@ std::variant<RouteDocument, RouteRefusal> parse_route_document(const std::string
 
 Json route_document_json(const RouteDocument& doc, std::uint64_t revision) {
   Json backends = Json::object();
-  for (Role role : kRoles)
-    backends[kRoleKeys[static_cast<int>(role)]] = doc.table.endpoints(role);
+  for (Role role : kRoles) backends[kRoleKeys[static_cast<int>(role)]] = doc.table.endpoints(role);
   return Json{{"rollout", doc.rollout},
               {"split",
                {{"stable", doc.table.split.stable},

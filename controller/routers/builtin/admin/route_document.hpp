@@ -6,8 +6,8 @@
 #include <string>
 #include <variant>
 
-#include "controller/ports/router_driver.hpp"
 #include <nlohmann/json.hpp>
+#include "controller/ports/router_driver.hpp"
 
 namespace rollguard {
 

@@ -70,8 +70,9 @@ AdminReply RouterAdmin::handle(const AdminRequest& request) {
     return get_stats(query);
   }
   return error_reply(404, "NotFound",
-                     "no such path " + path + " (the admin API has /v1/routes, /v1/stats, "
-                     "/healthz)");
+                     "no such path " + path +
+                         " (the admin API has /v1/routes, /v1/stats, "
+                         "/healthz)");
 }
 
 AdminReply RouterAdmin::put_routes(const AdminRequest& request) {
@@ -113,8 +114,8 @@ AdminReply RouterAdmin::get_stats(const std::string& query) const {
   std::uint64_t after = 0, limit = kStatsLimit;
   try {
     after = query_number(query, "after").value_or(0);
-    limit = std::min<std::uint64_t>(query_number(query, "limit").value_or(kStatsLimit),
-                                    kStatsLimit);
+    limit =
+        std::min<std::uint64_t>(query_number(query, "limit").value_or(kStatsLimit), kStatsLimit);
   } catch (const std::invalid_argument& e) {
     return error_reply(400, "BadRequest", e.what());
   }

@@ -23,7 +23,7 @@ struct AdminRequest {
 
 struct AdminReply {
   int status = 200;
-  std::string body;  // JSON
+  std::string body;   // JSON
   std::string allow;  // for 405: the methods the path takes
 };
 

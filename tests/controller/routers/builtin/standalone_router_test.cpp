@@ -28,10 +28,10 @@ class StandaloneRouter : public ::testing::Test {
 
   testing::TestResponse put_split(int stable, int canary) {
     const std::string body =
-        nlohmann::json{{"rollout", "checkout"},
-                       {"split", {{"stable", stable}, {"canary", canary}}},
-                       {"backends",
-                        {{"stable", {stable_.endpoint()}}, {"canary", {canary_.endpoint()}}}}}
+        nlohmann::json{
+            {"rollout", "checkout"},
+            {"split", {{"stable", stable}, {"canary", canary}}},
+            {"backends", {{"stable", {stable_.endpoint()}}, {"canary", {canary_.endpoint()}}}}}
             .dump();
     return testing::request_once(router_.admin_port, "PUT", "/v1/routes", body,
                                  {{"Content-Type", "application/json"}});

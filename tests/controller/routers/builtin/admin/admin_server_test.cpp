@@ -37,10 +37,10 @@ class AdminApi : public ::testing::Test {
     return admin_->request("PUT", "/v1/routes", body, headers);
   }
   std::string split_body(int stable, int canary) const {
-    return nlohmann::json{{"rollout", "checkout"},
-                          {"split", {{"stable", stable}, {"canary", canary}}},
-                          {"backends",
-                           {{"stable", {stable_.endpoint()}}, {"canary", {canary_.endpoint()}}}}}
+    return nlohmann::json{
+        {"rollout", "checkout"},
+        {"split", {{"stable", stable}, {"canary", canary}}},
+        {"backends", {{"stable", {stable_.endpoint()}}, {"canary", {canary_.endpoint()}}}}}
         .dump();
   }
   // Bodies of `n` requests through the router, each on a connection of its own.
@@ -123,11 +123,14 @@ TEST_F(AdminApi, ARefusedPutChangesNothing) {
     const char* says;
   };
   const Case cases[] = {
-      {"yaml", "split: {}", {{"Content-Type", "application/yaml"}}, 415, "UnsupportedMediaType",
+      {"yaml",
+       "split: {}",
+       {{"Content-Type", "application/yaml"}},
+       415,
+       "UnsupportedMediaType",
        "application/json"},
       {"not json", "{", kJson, 400, "BadRequest", "not valid JSON"},
-      {"bad percent", R"({"split": {"canary": 120}})", kJson, 422, "InvalidRoutes",
-       "split.canary"},
+      {"bad percent", R"({"split": {"canary": 120}})", kJson, 422, "InvalidRoutes", "split.canary"},
       {"bad backend", R"({"split": {"canary": 5}, "backends": {"canary": ["nowhere"]}})", kJson,
        422, "InvalidRoutes", "backends.canary[0]"},
   };
@@ -135,8 +138,7 @@ TEST_F(AdminApi, ARefusedPutChangesNothing) {
     const auto r = put(c.body, c.headers);
     EXPECT_EQ(r.status, c.status) << c.name;
     EXPECT_EQ(r.json().at("error").at("code"), c.code) << c.name;
-    EXPECT_THAT(r.json().at("error").at("message").get<std::string>(), HasSubstr(c.says))
-        << c.name;
+    EXPECT_THAT(r.json().at("error").at("message").get<std::string>(), HasSubstr(c.says)) << c.name;
   }
   const auto read = admin_->get("/v1/routes").json();
   EXPECT_EQ(read.at("revision"), 1);
@@ -149,8 +151,8 @@ TEST_F(AdminApi, UnknownPathsMethodsAndHugeBodiesAreRefused) {
   EXPECT_EQ(wrong.status, 405);
   EXPECT_EQ(wrong.header("allow"), "GET, PUT");
   EXPECT_EQ(admin_->get("/v1/stats?after=x").status, 400);
-  const auto huge = testing::request_once(server_.port(), "PUT", "/v1/routes",
-                                          std::string(2 << 20, ' '), kJson);
+  const auto huge =
+      testing::request_once(server_.port(), "PUT", "/v1/routes", std::string(2 << 20, ' '), kJson);
   EXPECT_EQ(huge.status, 413);
 }
 

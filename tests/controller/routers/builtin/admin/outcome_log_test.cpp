@@ -79,7 +79,8 @@ TEST(OutcomeWire, ASliceRoundTrips) {
 
 TEST(OutcomeWire, RefusesWhatIsNotASlice) {
   for (const char* text : {R"({})", R"({"now": 1, "last": 0, "skipped": 0, "recorded": 0,
-        "totals": {}, "outcomes": []})", R"([1])"}) {
+        "totals": {}, "outcomes": []})",
+                           R"([1])"}) {
     const auto r = outcome_slice_from_json(nlohmann::json::parse(text));
     EXPECT_TRUE(std::holds_alternative<std::string>(r)) << text;
   }

@@ -24,8 +24,8 @@ const RefusalCase kRefusals[] = {
     {"NotJson", "application/json", "{split", 400, "not valid JSON"},
     {"NotAnObject", "application/json", "[1]", 422, "JSON object"},
     {"NoSplit", "application/json", "{}", 422, "split: missing"},
-    {"UnknownKey", "application/json", R"({"split": {}, "weights": 1})",
-     422, "unknown key \"weights\""},
+    {"UnknownKey", "application/json", R"({"split": {}, "weights": 1})", 422,
+     "unknown key \"weights\""},
     {"UnknownRole", "application/json", R"({"split": {"canery": 5}})", 422,
      "split: unknown key \"canery\""},
     {"PercentNotNumber", "application/json", R"({"split": {"canary": "5"}})", 422,
@@ -39,8 +39,8 @@ const RefusalCase kRefusals[] = {
     {"BackendsNotList", "application/json",
      R"({"split": {}, "backends": {"stable": "127.0.0.1:1"}})", 422,
      "backends.stable: must be a list"},
-    {"BackendNotString", "application/json", R"({"split": {}, "backends": {"canary": [1]}})",
-     422, "backends.canary[0]: must be a \"host:port\" string"},
+    {"BackendNotString", "application/json", R"({"split": {}, "backends": {"canary": [1]}})", 422,
+     "backends.canary[0]: must be a \"host:port\" string"},
     {"BackendWithoutPort", "application/json",
      R"({"split": {}, "backends": {"stable": ["127.0.0.1"]}})", 422,
      "backends.stable[0]: \"127.0.0.1\""},
@@ -88,8 +88,8 @@ TEST(RouteDocument, ReadsAWholeTableAndWritesItBack) {
 TEST(RouteDocument, OddPercentsSurviveTheRoundTrip) {
   RouteDocument doc;
   doc.table.split = {66.66666666666667, 33.33333333333333, 0};
-  const auto back = route_document_from_answer(
-      nlohmann::json::parse(route_document_json(doc, 1).dump()));
+  const auto back =
+      route_document_from_answer(nlohmann::json::parse(route_document_json(doc, 1).dump()));
   ASSERT_TRUE(std::holds_alternative<RouteDocument>(back));
   EXPECT_EQ(std::get<RouteDocument>(back).table.split, doc.table.split);
 }
