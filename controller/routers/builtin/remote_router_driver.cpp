@@ -89,7 +89,10 @@ void RemoteRouterDriver::apply(const RouteTable& table,
       finished();
     };
     RouteDocument doc{core->options.rollout, table};
-    HttpRequest put = core->request("PUT", route_document_json(doc, 0).dump());
+    nlohmann::json body = route_document_json(doc, 0);
+    body.erase("revision");  // the router's to give
+    body.erase("configured");
+    HttpRequest put = core->request("PUT", body.dump());
     core->client.request(std::move(put), [core, table, complete](HttpResponse r) {
       const std::string peer = core->peer() + ": PUT /v1/routes: ";
       if (!r.ok()) return complete(peer + r.error);
