@@ -93,22 +93,22 @@ TEST_F(AdminApi, PutSetsTheSplitTheTrafficFollowsAndGetReadsItBack) {
 
 TEST_F(AdminApi, StatsHandOutEveryOutcomeOnceWithTotals) {
   ASSERT_EQ(put(split_body(50, 50)).status, 200);
-  send_traffic(10);
+  send_traffic(12);  // 6 per I/O thread: 3 and 3 on each
   const auto first = admin_->get("/v1/stats").json();
   EXPECT_EQ(first.at("now"), kNow.time_since_epoch().count());
-  EXPECT_EQ(first.at("last"), 10);
-  EXPECT_EQ(first.at("outcomes").size(), 10u);
-  EXPECT_EQ(first.at("totals").at("canary").at("requests"), 5);
+  EXPECT_EQ(first.at("last"), 12);
+  EXPECT_EQ(first.at("outcomes").size(), 12u);
+  EXPECT_EQ(first.at("totals").at("canary").at("requests"), 6);
   EXPECT_EQ(first.at("totals").at("stable").at("failures"), 0);
   const auto outcome = first.at("outcomes").at(0);
   EXPECT_EQ(outcome.at(1), kNow.time_since_epoch().count());
   EXPECT_EQ(outcome.at(2), 200);
 
   send_traffic(2);
-  const auto next = admin_->get("/v1/stats?after=10").json();
+  const auto next = admin_->get("/v1/stats?after=12").json();
   EXPECT_EQ(next.at("outcomes").size(), 2u);
-  EXPECT_EQ(next.at("last"), 12);
-  EXPECT_EQ(admin_->get("/v1/stats?after=12&limit=5").json().at("outcomes").size(), 0u);
+  EXPECT_EQ(next.at("last"), 14);
+  EXPECT_EQ(admin_->get("/v1/stats?after=14&limit=5").json().at("outcomes").size(), 0u);
   EXPECT_EQ(admin_->get("/v1/stats?after=0&limit=3").json().at("last"), 3);
 }
 
