@@ -151,9 +151,19 @@ TEST_F(AdminApi, UnknownPathsMethodsAndHugeBodiesAreRefused) {
   EXPECT_EQ(wrong.status, 405);
   EXPECT_EQ(wrong.header("allow"), "GET, PUT");
   EXPECT_EQ(admin_->get("/v1/stats?after=x").status, 400);
+}
+
+// A body over the limit is refused before it is read. The limit is small here so that the
+// whole body fits in the socket buffers: the client is not cut off while still writing.
+TEST_F(AdminApi, ABodyOverTheLimitIs413) {
+  AdminServerOptions small;
+  small.body_limit = 1024;
+  AdminServer server(admin_api_, small);
+  ASSERT_EQ(server.start(), std::nullopt);
   const auto huge =
-      testing::request_once(server_.port(), "PUT", "/v1/routes", std::string(2 << 20, ' '), kJson);
+      testing::request_once(server.port(), "PUT", "/v1/routes", std::string(4096, ' '), kJson);
   EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(huge.json().at("error").at("code"), "PayloadTooLarge");
 }
 
 }  // namespace
