@@ -48,6 +48,11 @@ class OutcomeSource {
     (void)compared;
     return fed_until + batch();
   }
+
+  // Every outcome stamped before this time is in (the sequential judge takes no batch past
+  // it, since a batch taken is never taken again). Live and simulated outcomes arrive as they
+  // happen; a standalone router's arrive when they are fetched (RemoteOutcomeReader).
+  virtual TimePoint complete_until() const { return TimePoint::max(); }
 };
 
 }  // namespace rollguard

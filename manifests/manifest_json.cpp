@@ -88,6 +88,7 @@ Json traffic(const TrafficSpec& spec) {
   std::visit(
       Overloaded{[&](const BuiltinRouter& b) {
                    out["builtin"] = Json{{"listen", b.listen}};
+                   if (!b.admin.empty()) out["builtin"]["admin"] = b.admin;
                  },
                  [&](const HaproxyRouter& h) {
                    Json servers = Json::object();

@@ -70,6 +70,9 @@ using TargetSpec = std::variant<ProcessTarget, StaticTarget, CommandTarget>;
 // ---- traffic: how requests are split (exactly one) ----
 struct BuiltinRouter {
   std::string listen = "127.0.0.1:8080";
+  // "host:port" of a standalone `rollguard router`'s admin API; empty: the router runs inside
+  // the controller. With it, `listen` is where that router takes traffic (docs/routers.md).
+  std::string admin;
   bool operator==(const BuiltinRouter&) const = default;
 };
 

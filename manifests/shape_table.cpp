@@ -251,7 +251,10 @@ void add_target_shapes(std::vector<Shape>& out) {
       KeyGroup{{"builtin", "haproxy", "nginx", "command", "none"}, false}));
   out.push_back(make_shape(
       "BuiltinRouter", "The built-in router.",
-      {opt("listen", v_string(kHostPortPattern), "host:port to listen on (port 0: any).")}));
+      {opt("listen", v_string(kHostPortPattern), "host:port to listen on (port 0: any)."),
+       opt("admin", v_string(kHostPortPattern),
+           "host:port of a standalone `rollguard router`'s admin API: drive that router "
+           "instead of one inside the controller.")}));
   out.push_back(make_shape(
       "HaproxyRouter", "An HAProxy backend whose server weights rollguard sets.",
       {req("runtimeApi", v_string(R"(^(unix:.+|(\[[^\]]+\]|[^:\[\]]+):[0-9]{1,5})$)"),

@@ -162,8 +162,12 @@ void read_traffic(const Cursor& at, TrafficSpec& out, const RolloutContext& cont
   if (kind == "builtin") {
     MapReader b(traffic["builtin"], "BuiltinRouter");
     BuiltinRouter router;
+    const Cursor admin = b["admin"];
+    if (read_string(admin, router.admin)) check_host_port(admin, router.admin, false);
     const Cursor listen = b["listen"];
-    if (read_string(listen, router.listen)) check_host_port(listen, router.listen, true);
+    // A standalone router listens where it was started: "any free port" means nothing there.
+    if (read_string(listen, router.listen))
+      check_host_port(listen, router.listen, router.admin.empty());
     out.router = router;
   }
   if (kind == "haproxy") out.router = read_haproxy(traffic["haproxy"], context);

@@ -17,6 +17,7 @@ void add_run_command(CLI::App& app, int& exit_code);
 void add_client_commands(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_simulate_command(CLI::App& app, int& exit_code);
+void add_router_command(CLI::App& app, int& exit_code);
 void add_schema_command(CLI::App& app, int& exit_code);
 // Hidden: man pages and completions from the definitions of every command added before it.
 void add_help_export_command(CLI::App& app, int& exit_code);

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   rollguard::cli::add_serve_command(app, exit_code);
   rollguard::cli::add_simulate_command(app, exit_code);
   rollguard::cli::add_schema_command(app, exit_code);
+  rollguard::cli::add_router_command(app, exit_code);
   rollguard::cli::add_help_export_command(app, exit_code);
   try {
     app.parse(argc, argv);

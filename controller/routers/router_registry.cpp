@@ -11,7 +11,9 @@ std::unique_ptr<RouterDriver> make_router_driver(const RouterSpec& spec,
                                                  RouterDriverContext context) {
   struct Make {
     RouterDriverContext& c;
-    std::unique_ptr<RouterDriver> operator()(const BuiltinRouter&) const {
+    std::unique_ptr<RouterDriver> operator()(const BuiltinRouter& r) const {
+      if (!r.admin.empty())
+        return std::make_unique<RemoteRouterDriver>(r, c.executor, c.options.remote);
       if (!c.builtin_server) throw std::logic_error("builtin router driver without its server");
       return std::make_unique<BuiltinRouterDriver>(*c.builtin_server);
     }

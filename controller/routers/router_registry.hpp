@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "controller/ports/router_driver.hpp"
+#include "controller/routers/builtin/remote_router_driver.hpp"
 #include "controller/routers/command/command_router_driver.hpp"
 #include "controller/routers/haproxy/haproxy_router_driver.hpp"
 #include "controller/routers/nginx/nginx_router_driver.hpp"
@@ -18,17 +19,20 @@ struct RouterDriverOptions {
   HaproxyRouterOptions haproxy;
   NginxRouterOptions nginx;
   CommandRouterOptions command;
+  RemoteRouterOptions remote;  // `builtin` with `admin`: a standalone router
 };
 
 struct RouterDriverContext {
   boost::asio::any_io_executor executor;
   // The running server a `builtin` router drives (the runtime owns it, since it outlives a
-  // rollout that is replaced); required for that kind, unused by the others.
+  // rollout that is replaced); required for that kind without `admin`, unused by the others
+  // (a `builtin` router with `admin` is a standalone process: RemoteRouterDriver).
   BuiltinRouterServer* builtin_server = nullptr;
   RouterDriverOptions options;
 };
 
-// Never null. Throws std::logic_error for `builtin` without a server: a wiring defect.
+// Never null. Throws std::logic_error for an embedded `builtin` without a server: a wiring
+// defect.
 std::unique_ptr<RouterDriver> make_router_driver(const RouterSpec& spec,
                                                  RouterDriverContext context);
 

@@ -1,5 +1,6 @@
 #include "controller/runtime/analysis_runner.hpp"
 
+#include <algorithm>
 #include <boost/container/small_vector.hpp>
 
 #include "health/synthetic/synthetic.hpp"
@@ -230,8 +231,9 @@ void AnalysisRunner::measure_synthetic(Active& active, std::size_t index, TimePo
 void AnalysisRunner::feed_sequential(Active& active, TimePoint now) {
   if (!env_.outcomes) return;
   const OutcomeSource& o = *env_.outcomes;
-  // Only whole buckets, each exactly once: a bucket still filling would be counted twice.
-  const TimePoint until = bucket_floor(now, o.batch());
+  // Only whole buckets, each exactly once: a bucket still filling would be counted twice, and
+  // so would one whose outcomes have not all arrived.
+  const TimePoint until = bucket_floor(std::min(now, o.complete_until()), o.batch());
   if (until <= active.sequential_fed_until) return;
   const Duration span = until - active.sequential_fed_until;
   active.sequential_fed_until = until;

@@ -23,7 +23,12 @@ RolloutRuntime::RolloutRuntime(std::shared_ptr<const RolloutSpec> spec,
 RolloutRuntime::~RolloutRuntime() = default;
 
 std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) {
-  if (const auto* builtin = std::get_if<BuiltinRouter>(&spec_->traffic.router)) {
+  const auto* builtin = std::get_if<BuiltinRouter>(&spec_->traffic.router);
+  if (builtin && !builtin->admin.empty()) {
+    // A standalone router: configured over its admin API, its outcomes fetched from it.
+    remote_outcomes_ = std::make_unique<RemoteOutcomeReader>(builtin->admin, strand_);
+    remote_outcomes_->start();
+  } else if (builtin) {
     const auto* before =
         predecessor ? std::get_if<BuiltinRouter>(&predecessor->spec_->traffic.router) : nullptr;
     if (before && before->listen == builtin->listen && predecessor->router_server_ &&
@@ -42,6 +47,7 @@ std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) 
   }
   RouterDriverContext routing{strand_, router_server_.get(), {}};
   routing.options.command.vars = {{"name", spec_->metadata.name}};
+  routing.options.remote.rollout = spec_->metadata.name;
   router_ = make_router_driver(spec_->traffic.router, std::move(routing));
   targets_ = make_target_driver(*spec_, strand_);
   if (guard_) {
@@ -62,13 +68,16 @@ std::optional<std::string> RolloutRuntime::prepare(RolloutRuntime* predecessor) 
   parts.post = [strand = strand_](std::function<void()> work) {
     boost::asio::post(strand, std::move(work));
   };
-  parts.analysis.outcomes = router_server_ ? outcomes_.get() : nullptr;
+  parts.analysis.outcomes = router_server_     ? static_cast<const OutcomeSource*>(outcomes_.get())
+                            : remote_outcomes_ ? remote_outcomes_.get()
+                                               : nullptr;
   synthetic_ = std::make_unique<HttpSyntheticRunner>(*http_);
   parts.analysis.synthetic = synthetic_.get();
   parts.analysis.preview_header = spec_->traffic.previewHeader;
   parts.analysis.on_measurement = on_measurement_;
   if (router_server_)
     parts.analysis.router_endpoint = "127.0.0.1:" + std::to_string(router_server_->port());
+  if (remote_outcomes_) parts.analysis.router_endpoint = builtin->listen;
   parts.analysis.make_provider = make_metric_provider;
   parts.record_retry = record_retry_;
   reconciler_ = std::make_unique<Reconciler>(std::move(parts), record_);
@@ -84,7 +93,8 @@ void RolloutRuntime::resume(const RolloutState& state) {
 }
 
 void RolloutRuntime::stop(bool teardown, std::function<void()> done) {
-  reconciler_.reset();  // no more acting on reports, timers or completions
+  reconciler_.reset();       // no more acting on reports, timers or completions
+  remote_outcomes_.reset();  // nor polling a standalone router for them
   if (teardown && targets_) return targets_->shutdown(std::move(done));
   done();
 }

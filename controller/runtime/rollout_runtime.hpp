@@ -15,6 +15,7 @@
 
 #include "controller/runtime/reconciler.hpp"
 #include "health/providers/builtin/outcome_window.hpp"
+#include "health/providers/builtin/remote_outcome_reader.hpp"
 
 namespace rollguard {
 
@@ -74,6 +75,7 @@ class RolloutRuntime {
   std::function<void(Duration)> on_lag_;
   std::function<std::string()> guard_;
   std::unique_ptr<OutcomeWindow> outcomes_;  // the built-in router's sink; handed over with it
+  std::unique_ptr<RemoteOutcomeReader> remote_outcomes_;  // a standalone router's instead
   std::unique_ptr<BuiltinRouterServer> router_server_;
   std::unique_ptr<RouterDriver> router_;
   std::unique_ptr<TargetDriver> targets_;

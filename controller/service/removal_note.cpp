@@ -16,7 +16,10 @@ std::string removal_note(const RolloutSpec& spec, const std::string& known_good,
                  }},
       spec.target);
   const std::string router = std::visit(
-      Overloaded{[](const BuiltinRouter& b) {
+      Overloaded{[&](const BuiltinRouter& b) {
+                   if (!b.admin.empty())  // a process of its own: it keeps its last split
+                     return "the standalone router on " + b.listen +
+                            " keeps sending all traffic to " + kg;
                    return "the built-in router on " + b.listen + " is closed";
                  },
                  [&](const HaproxyRouter&) { return "HAProxy keeps sending all traffic to " + kg; },

@@ -320,9 +320,13 @@ std::string ReplicaService::refusal_to_run(const RolloutSpec& spec) const {
   if (std::holds_alternative<ProcessTarget>(spec.target))
     return "process targets are single-node: their instances are children of one controller; "
            "replicas run static or command targets (docs/ha.md)";
-  if (std::holds_alternative<BuiltinRouter>(spec.traffic.router))
+  // A standalone `rollguard router` (traffic.builtin.admin) outlives every replica: whichever
+  // owns the rollout configures it.
+  if (const auto* builtin = std::get_if<BuiltinRouter>(&spec.traffic.router);
+      builtin && builtin->admin.empty())
     return "the built-in router inside a controller would move with its rollout: replicas "
-           "configure haproxy, nginx or command routers (docs/ha.md)";
+           "configure a standalone router (traffic.builtin.admin, `rollguard router`), or "
+           "haproxy, nginx or command routers (docs/ha.md)";
   return {};
 }
 

@@ -1,5 +1,5 @@
 // The router registry builds a driver for every `traffic` kind (never null), and refuses a
-// builtin router without its server.
+// builtin router without its server unless it is a standalone one (admin set).
 #include "controller/routers/router_registry.hpp"
 
 #include <gtest/gtest.h>
@@ -36,6 +36,14 @@ TEST(RouterRegistry, BuildsADriverForEveryKind) {
     ASSERT_NE(driver, nullptr) << "alternative " << index();
     EXPECT_TRUE(kExpected[index()](driver.get())) << "alternative " << index();
   });
+}
+
+TEST(RouterRegistry, BuiltinWithAdminIsTheStandaloneRouterAndNeedsNoServer) {
+  boost::asio::io_context io;
+  BuiltinRouter standalone;
+  standalone.admin = "127.0.0.1:8081";
+  auto driver = make_router_driver(standalone, {io.get_executor(), nullptr, {}});
+  EXPECT_TRUE(is<RemoteRouterDriver>(driver.get()));
 }
 
 TEST(RouterRegistry, RefusesABuiltinRouterWithoutItsServer) {

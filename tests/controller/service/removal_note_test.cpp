@@ -36,10 +36,15 @@ TEST_P(RemovalNote, SaysWhatStopsAndWhatKeepsServing) {
 INSTANTIATE_TEST_SUITE_P(
     Kinds, RemovalNote,
     ::testing::Values(
-        NoteCase{"process_builtin_active", ProcessTarget{}, BuiltinRouter{"127.0.0.1:8080"}, true,
+        NoteCase{"process_builtin_active", ProcessTarget{}, BuiltinRouter{"127.0.0.1:8080", ""},
+                 true,
                  "removed: no longer managed; 2.0.0 was rolled back first; the instances "
                  "rollguard started are stopped (1.0.0 too); the built-in router on "
                  "127.0.0.1:8080 is closed"},
+        NoteCase{"static_standalone_router", StaticTarget{},
+                 BuiltinRouter{"10.0.0.5:8080", "10.0.0.5:8081"}, false,
+                 "removed: no longer managed; 1.0.0 keeps running on its static endpoints; the "
+                 "standalone router on 10.0.0.5:8080 keeps sending all traffic to 1.0.0"},
         NoteCase{"static_haproxy", StaticTarget{}, HaproxyRouter{}, false,
                  "removed: no longer managed; 1.0.0 keeps running on its static endpoints; "
                  "HAProxy keeps sending all traffic to 1.0.0"},
