@@ -56,8 +56,7 @@ INSTANTIATE_TEST_SUITE_P(
                       HelpCase{"abort", {0, 2, 4}}, HelpCase{"pause", {0, 2, 4}},
                       HelpCase{"resume", {0, 2, 4}}, HelpCase{"retry", {0, 2, 4}},
                       HelpCase{"undo", {0, 2, 4}}, HelpCase{"delete", {0, 2, 4}},
-                      HelpCase{"schema", {0, 2}},
-                      HelpCase{"router", {0, 2, 4}}),
+                      HelpCase{"schema", {0, 2}}, HelpCase{"router", {0, 2, 4}}),
     [](const auto& info) { return std::string(info.param.command); });
 
 TEST(HelpText, RunWaitSaysItIsWhatRunAlwaysDoes) {
