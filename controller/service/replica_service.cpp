@@ -250,7 +250,12 @@ void ReplicaService::tick() {
       book_->forget(name);
     }
   }
-  const ReplicaMoves moves = plan_replica_moves(id_, live_ids, views, book_->rollouts());
+  // A lease not trusted now (this replica was stopped, or renewals are late) is for the
+  // renewer to confirm or find lost: it is neither handed over nor taken meanwhile.
+  std::vector<std::string> trusted;
+  for (const std::string& name : book_->rollouts())
+    if (book_->epoch_of(name)) trusted.push_back(name);
+  const ReplicaMoves moves = plan_replica_moves(id_, live_ids, views, trusted);
   for (const std::string& name : moves.hand_over) {
     give_up(name, false);
     spdlog::info("{}: handed over to replica {}", name, designated_replica(name, live_ids));
@@ -259,7 +264,7 @@ void ReplicaService::tick() {
   for (const std::string& name : moves.acquire) {
     // Still run here on a lease the renewer found lost a moment ago: let go of first, so
     // that it is taken over from what is stored, not from what this replica remembers.
-    if (!local_->manages(name)) wanted.push_back(name);
+    if (!local_->manages(name) && !book_->holds(name)) wanted.push_back(name);
   }
   // In batches: one statement takes the leases, one read loads the rows, and the runtimes
   // resume together, so the rollouts of a replica that died move in seconds, not one by one.
