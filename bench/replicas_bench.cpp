@@ -106,26 +106,31 @@ double database_cpu(int postmaster) {
   return total;
 }
 
+// A rollout of static targets on `stable` and `canary` without a router, through `steps`.
+json manifest(const std::string& name, const std::string& stable, const std::string& canary,
+              json steps) {
+  return json{{"apiVersion", "rollguard.dev/v1"},
+              {"kind", "Rollout"},
+              {"metadata", {{"name", name}}},
+              {"spec",
+               {{"stable", {{"version", "1.0.0"}}},
+                {"canary", {{"version", "2.0.0"}}},
+                {"target", {{"static", {{"stable", {stable}}, {"canary", {canary}}}}}},
+                {"traffic", {{"none", json::object()}}},
+                {"strategy", {{"canary", {{"steps", std::move(steps)}}}}},
+                {"rollback", {{"progressDeadline", "1h"}}}}}};
+}
+
+// Paused at its second step for good, probed every `probe_interval`.
 std::string steady_manifest(const std::string& name, const std::string& stable,
                             const std::string& canary, const std::string& probe_interval) {
-  return json{
-      {"apiVersion", "rollguard.dev/v1"},
-      {"kind", "Rollout"},
-      {"metadata", {{"name", name}}},
-      {"spec",
-       {{"stable", {{"version", "1.0.0"}}},
-        {"canary", {{"version", "2.0.0"}}},
-        {"target", {{"static", {{"stable", {stable}}, {"canary", {canary}}}}}},
-        {"traffic", {{"none", json::object()}}},
-        {"strategy", {{"canary", {{"steps", {{{"setWeight", 10}}, {{"pause", json::object()}}}}}}}},
-        {"probes",
-         {{{"name", "up"},
-           {"http", {{"path", "/healthz"}}},
-           {"interval", probe_interval},
-           {"timeout", "1s"},
-           {"failureThreshold", 3}}}},
-        {"rollback", {{"progressDeadline", "1h"}}}}}}
-      .dump();
+  json m = manifest(name, stable, canary, {{{"setWeight", 10}}, {{"pause", json::object()}}});
+  m["spec"]["probes"] = {{{"name", "up"},
+                          {"http", {{"path", "/healthz"}}},
+                          {"interval", probe_interval},
+                          {"timeout", "1s"},
+                          {"failureThreshold", 3}}};
+  return m.dump();
 }
 
 // A step a second for about seven minutes: weights 1..100, each followed by pauses.
@@ -136,17 +141,7 @@ std::string moving_manifest(const std::string& name, const std::string& stable,
     if (i % 4 == 0) steps.push_back({{"setWeight", i / 4 + 1}});
     steps.push_back({{"pause", {{"duration", "1s"}}}});
   }
-  return json{{"apiVersion", "rollguard.dev/v1"},
-              {"kind", "Rollout"},
-              {"metadata", {{"name", name}}},
-              {"spec",
-               {{"stable", {{"version", "1.0.0"}}},
-                {"canary", {{"version", "2.0.0"}}},
-                {"target", {{"static", {{"stable", {stable}}, {"canary", {canary}}}}}},
-                {"traffic", {{"none", json::object()}}},
-                {"strategy", {{"canary", {{"steps", steps}}}}},
-                {"rollback", {{"progressDeadline", "1h"}}}}}}
-      .dump();
+  return manifest(name, stable, canary, std::move(steps)).dump();
 }
 
 class Bench {
