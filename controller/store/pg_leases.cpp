@@ -30,28 +30,20 @@ std::string PgLeases::ready() {
 
 StoreResult<std::optional<std::int64_t>> PgLeases::acquire(const std::string& rollout,
                                                            std::chrono::milliseconds ttl) {
-  std::lock_guard lock(mutex_);
-  if (std::string e = ready(); !e.empty()) return store_error("lease of " + rollout, e);
-  // One statement, so two replicas racing for a rollout are ordered by the row lock: the
-  // second sees the first's live lease and gets no row back.
-  Result r = db_.exec(
-      "INSERT INTO leases AS l (rollout, owner, epoch, expires_at) "
-      "VALUES ($1, $2, 1, now() + $3 * interval '1 millisecond') "
-      "ON CONFLICT (rollout) DO UPDATE SET owner = EXCLUDED.owner, "
-      "epoch = CASE WHEN l.owner = EXCLUDED.owner AND l.expires_at > now() THEN l.epoch "
-      "ELSE l.epoch + 1 END, expires_at = EXCLUDED.expires_at "
-      "WHERE l.owner = EXCLUDED.owner OR l.expires_at <= now() RETURNING epoch",
-      {param(rollout), param(owner_), millis(ttl)});
-  if (!r.error().empty()) return store_error("lease of " + rollout, r.error());
-  if (r.rows() == 0) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>{r.integer(0, 0)};
+  auto held = acquire(std::vector<std::string>{rollout}, ttl);
+  if (auto* e = std::get_if<StoreError>(&held)) return *e;
+  const auto& epochs = std::get<std::map<std::string, std::int64_t>>(held);
+  if (epochs.empty()) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>{epochs.begin()->second};
 }
 
 StoreResult<std::map<std::string, std::int64_t>> PgLeases::acquire(
     const std::vector<std::string>& rollouts, std::chrono::milliseconds ttl) {
   std::lock_guard lock(mutex_);
   if (std::string e = ready(); !e.empty()) return store_error("leases", e);
-  // Row by row as the single acquire: each row's lock orders the replicas racing for it.
+  // One statement: the replicas racing for a rollout are ordered by its row lock, and the
+  // second sees the first's live lease and gets no row back. Rows in name order, so two
+  // replicas taking many never wait on each other in a cycle.
   Result r = db_.exec(
       "INSERT INTO leases AS l (rollout, owner, epoch, expires_at) "
       "SELECT name, $2, 1, now() + $3 * interval '1 millisecond' "

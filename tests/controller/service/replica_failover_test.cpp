@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "controller/service/recorded_weights.hpp"
+#include "controller/service/replica_processes.hpp"
 #include "controller/service/serve_process.hpp"
 #include "manifests/manifest_json.hpp"
 #include "support/postgres_cluster.hpp"
@@ -30,9 +31,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 constexpr unsigned kFailoverSeed = 20261207;
-const std::vector<std::string> kReplicaFlags{"--replica", "--lease-ttl", "1s", "--renew-every",
-                                             "200ms"};
-
 // A rollout whose router command appends "PID WEIGHT" (the pid of the rollguard that ran it)
 // to `weights`, through three timed pauses.
 RolloutSpec rollout_spec(const std::string& name, const std::string& weights,
@@ -56,12 +54,7 @@ class ReplicaFailover : public ::testing::Test {
   void SetUp() override {
     uri_ = pg_.fresh_database();
     ASSERT_FALSE(uri_.empty()) << pg_.error();
-    for (int i = 0; i < 3; ++i) {
-      replicas_.push_back(std::make_unique<testing::ServeProcess>(
-          uri_, dir_.file("replica" + std::to_string(i) + ".log"), kReplicaFlags));
-      ASSERT_EQ(replicas_.back()->start(), "");
-    }
-    for (auto& r : replicas_) ASSERT_TRUE(r->wait_ready(30s)) << r->log_tail();
+    testing::start_replicas(replicas_, uri_, dir_, 3);
   }
 
   testing::ServeProcess& any() {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "controller/service/replica_processes.hpp"
 #include "controller/service/serve_process.hpp"
 #include "manifests/manifest_json.hpp"
 #include "manifests/rollout_parser.hpp"
@@ -28,9 +29,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-const std::vector<std::string> kStandaloneReplicaFlags{"--replica", "--lease-ttl", "1s",
-                                                       "--renew-every", "200ms"};
-
 class ReplicasOverAStandaloneRouter : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -39,12 +37,7 @@ class ReplicasOverAStandaloneRouter : public ::testing::Test {
     ASSERT_TRUE(router_.start());
     uri_ = pg_.fresh_database();
     ASSERT_FALSE(uri_.empty()) << pg_.error();
-    for (int i = 0; i < 3; ++i) {
-      replicas_.push_back(std::make_unique<testing::ServeProcess>(
-          uri_, dir_.file("replica" + std::to_string(i) + ".log"), kStandaloneReplicaFlags));
-      ASSERT_EQ(replicas_.back()->start(), "");
-    }
-    for (auto& r : replicas_) ASSERT_TRUE(r->wait_ready(30s)) << r->log_tail();
+    testing::start_replicas(replicas_, uri_, dir_, 3);
   }
 
   std::string manifest(const std::string& name, const std::string& traffic) const {
